@@ -1,0 +1,63 @@
+"""The desensitization center finder: `create_app` wires settings, storage, web and commands."""
+from pathlib import Path
+
+from flask import Flask
+
+from finder.config import PROJECT_ROOT, Settings, load_settings
+from finder.db import build_engine
+
+
+def create_app(overrides: dict | None = None) -> Flask:
+    """A configured app. `overrides` replaces settings by name (or gives `settings` whole)."""
+    overrides = dict(overrides or {})
+    settings: Settings = overrides.pop("settings", None) or load_settings()
+    settings = settings.with_overrides(**overrides) if overrides else settings
+    app = Flask(
+        __name__,
+        instance_path=str(Path(settings.instance_path).resolve()),
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+    )
+    _configure(app, settings)
+    _register_extensions(app)
+    _register_blueprints(app)
+    _register_commands(app)
+    return app
+
+
+def _configure(app: Flask, settings: Settings) -> None:
+    app.config.update(
+        SECRET_KEY=settings.secret_key,
+        TESTING=settings.testing,
+        FINDER=settings,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=settings.https,
+        REMEMBER_COOKIE_SECURE=settings.https,
+        REMEMBER_COOKIE_HTTPONLY=True,
+        MAX_CONTENT_LENGTH=2 * 1024 * 1024,
+        JSON_SORT_KEYS=False,
+    )
+    app.json.sort_keys = False
+    app.extensions["finder.engine"] = build_engine(settings.database_url)
+
+
+def _register_extensions(app: Flask) -> None:
+    from finder.web import extensions
+
+    extensions.init_app(app)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from finder.web import blueprints, errors, session
+
+    session.init_app(app)
+    for blueprint in blueprints():
+        app.register_blueprint(blueprint)
+    errors.init_app(app)
+
+
+def _register_commands(app: Flask) -> None:
+    from finder.cli import finder_commands
+
+    app.cli.add_command(finder_commands)

@@ -1,0 +1,152 @@
+"""Settings, read once from FINDER_* environment variables.
+
+Every value is checked at start-up: an unknown or malformed value stops the app with a message
+naming the variable, rather than surfacing later as a confusing error in a request.
+"""
+import os
+import secrets
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from urllib.parse import urlparse
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_INSTANCE = PROJECT_ROOT / "instance"
+OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+OSM_ATTRIBUTION = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
+ONLINE_GEOCODERS = ("nominatim", "photon", "arcgis")
+
+
+class SettingsError(ValueError):
+    """A FINDER_* variable is unknown or malformed; the message names it."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str
+    secret_key: str = field(repr=False)
+    instance_path: Path = DEFAULT_INSTANCE
+    geocoder: str = "gazetteer"
+    map_assets: str = "local"
+    tile_url: str = OSM_TILES
+    tile_attribution: str = OSM_ATTRIBUTION
+    port: int = 5000
+    default_country: str = "AU"
+    stale_months: int = 12
+    https: bool = False
+    ratelimit_storage_uri: str = "memory://"
+    gazetteer_path: Path | None = None
+    testing: bool = False
+
+    def with_overrides(self, **overrides) -> "Settings":
+        return replace(self, **overrides)
+
+
+def _choice(env, name, default, allowed):
+    value = env.get(name, default).strip().lower()
+    if value not in allowed:
+        raise SettingsError(f"{name} must be one of {', '.join(allowed)}; got {value!r}")
+    return value
+
+
+def _int(env, name, default, low, high):
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be a whole number; got {raw!r}") from None
+    if not low <= value <= high:
+        raise SettingsError(f"{name} must be between {low} and {high}; got {value}")
+    return value
+
+
+def _bool(env, name, default=False):
+    raw = env.get(name, "").strip().lower()
+    if raw == "":
+        return default
+    if raw in ("1", "true", "yes", "on"):
+        return True
+    if raw in ("0", "false", "no", "off"):
+        return False
+    raise SettingsError(f"{name} must be 1 or 0 (true/false); got {raw!r}")
+
+
+def _database_url(env, instance_path):
+    url = env.get("FINDER_DATABASE_URL", "").strip()
+    if not url:
+        return f"sqlite:///{instance_path / 'finder.sqlite'}"
+    scheme = urlparse(url).scheme
+    if scheme not in ("sqlite", "postgresql", "postgresql+psycopg"):
+        raise SettingsError(
+            "FINDER_DATABASE_URL must be a sqlite:/// or postgresql+psycopg:// URL; "
+            f"got scheme {scheme!r}"
+        )
+    return url.replace("postgresql://", "postgresql+psycopg://", 1)
+
+
+def _tile_url(env):
+    url = env.get("FINDER_TILE_URL", "").strip() or OSM_TILES
+    if url.lower() == "none":
+        return ""
+    parsed = urlparse(url)
+    if parsed.scheme not in ("http", "https") and not url.startswith("/"):
+        raise SettingsError(f"FINDER_TILE_URL must be an http(s) URL, a /path or 'none'; got {url!r}")
+    if not all(part in url for part in ("{z}", "{x}", "{y}")):
+        raise SettingsError("FINDER_TILE_URL must contain {z}, {x} and {y}")
+    return url
+
+
+def _secret_key(env, instance_path: Path) -> str:
+    """The configured key, else one generated once and kept in instance/ (mode 0600)."""
+    key = env.get("FINDER_SECRET_KEY", "").strip()
+    if key:
+        if len(key) < 32:
+            raise SettingsError("FINDER_SECRET_KEY must be at least 32 characters")
+        return key
+    key_file = instance_path / "secret_key"
+    if key_file.exists():
+        return key_file.read_text().strip()
+    instance_path.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key)
+    return key
+
+
+def load_settings(env: dict | None = None) -> Settings:
+    """Read and check every FINDER_* variable; raises SettingsError naming the bad one."""
+    env = dict(os.environ if env is None else env)
+    known = {
+        "FINDER_DATABASE_URL", "FINDER_SECRET_KEY", "FINDER_GEOCODER", "FINDER_MAP_ASSETS",
+        "FINDER_TILE_URL", "FINDER_TILE_ATTRIBUTION", "FINDER_PORT", "FINDER_INSTANCE_PATH",
+        "FINDER_DEFAULT_COUNTRY", "FINDER_STALE_MONTHS", "FINDER_HTTPS",
+        "FINDER_RATELIMIT_STORAGE_URI", "FINDER_GAZETTEER_PATH",
+    }
+    unknown = sorted(k for k in env if k.startswith("FINDER_") and k not in known)
+    if unknown:
+        raise SettingsError(f"Unknown setting {unknown[0]}; known settings: {', '.join(sorted(known))}")
+    instance_path = Path(env.get("FINDER_INSTANCE_PATH") or DEFAULT_INSTANCE)
+    country = env.get("FINDER_DEFAULT_COUNTRY", "AU").strip().upper()
+    if len(country) != 2 or not country.isalpha():
+        raise SettingsError(f"FINDER_DEFAULT_COUNTRY must be a two-letter country code; got {country!r}")
+    ratelimit = env.get("FINDER_RATELIMIT_STORAGE_URI", "memory://").strip()
+    if urlparse(ratelimit).scheme not in ("memory", "redis", "rediss"):
+        raise SettingsError(f"FINDER_RATELIMIT_STORAGE_URI must be memory:// or redis://…; got {ratelimit!r}")
+    gazetteer = env.get("FINDER_GAZETTEER_PATH", "").strip()
+    return Settings(
+        database_url=_database_url(env, instance_path),
+        secret_key=_secret_key(env, instance_path),
+        instance_path=instance_path,
+        geocoder=_choice(env, "FINDER_GEOCODER", "gazetteer", ("gazetteer", *ONLINE_GEOCODERS)),
+        map_assets=_choice(env, "FINDER_MAP_ASSETS", "local", ("local", "cdn")),
+        tile_url=_tile_url(env),
+        tile_attribution=env.get("FINDER_TILE_ATTRIBUTION", "").strip() or OSM_ATTRIBUTION,
+        port=_int(env, "FINDER_PORT", 5000, 1, 65535),
+        default_country=country,
+        stale_months=_int(env, "FINDER_STALE_MONTHS", 12, 1, 120),
+        https=_bool(env, "FINDER_HTTPS"),
+        ratelimit_storage_uri=ratelimit,
+        gazetteer_path=Path(gazetteer) if gazetteer else instance_path / "gazetteer.sqlite",
+    )

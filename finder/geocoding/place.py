@@ -1,0 +1,51 @@
+"""A geocoded location, as every layer passes it around."""
+from dataclasses import asdict, dataclass
+
+# Modified Monash Model 2019 classes (Australian Government Department of Health), as carried
+# by the bundled postcode data.
+MONASH_LABELS = {
+    1: "MM1 metropolitan",
+    2: "MM2 regional centre",
+    3: "MM3 large rural town",
+    4: "MM4 medium rural town",
+    5: "MM5 small rural town",
+    6: "MM6 remote",
+    7: "MM7 very remote",
+}
+
+
+@dataclass(frozen=True)
+class Place:
+    label: str            # what we show: "Toowoomba QLD 4350"
+    lat: float
+    lon: float
+    country: str          # ISO 3166-1 alpha-2, e.g. "AU"
+    region: str | None = None     # state code for AU ("QLD"), admin1 elsewhere
+    postcode: str | None = None
+    kind: str = "locality"        # postcode | locality | address | coordinates | city
+    remoteness: int | None = None  # Modified Monash class 1-7 (AU only)
+    source: str = "gazetteer"     # gazetteer | nominatim | browser | coordinates
+
+    @property
+    def remoteness_label(self) -> str | None:
+        return MONASH_LABELS.get(self.remoteness) if self.remoteness else None
+
+    @property
+    def is_regional(self) -> bool:
+        """MM3–MM7: where travel help and telehealth matter most."""
+        return self.remoteness is not None and self.remoteness >= 3
+
+    def to_dict(self) -> dict:
+        data = asdict(self)
+        data["remoteness"] = (
+            {"class": self.remoteness, "label": self.remoteness_label} if self.remoteness else None
+        )
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "Place":
+        """The inverse of to_dict (e.g. for a cached payload); unknown keys are ignored."""
+        fields = {k: data[k] for k in cls.__dataclass_fields__ if k in data}
+        if isinstance(fields.get("remoteness"), dict):
+            fields["remoteness"] = fields["remoteness"].get("class")
+        return cls(**fields)

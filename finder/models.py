@@ -1,0 +1,285 @@
+"""Tables and the validated input models that guard every write.
+
+`CenterFields` holds every editable listing field with its rules; `CenterInput` validates a
+create/import row; `Center` is the table. pediatric/adult are derived from the age range and
+never stored, so they can never disagree with it.
+"""
+import re
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo, available_timezones
+
+from pydantic import field_validator, model_validator
+from sqlalchemy import JSON, Index, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from finder.vocabulary import (
+    ACCEPTING_REFERRALS, ADULT_AGE, CENTER_STATUSES, COSTS, DRUG_CLASSES, REFERRAL_FROM, ROUTES,
+    WEEKDAYS, is_language_tag,
+)
+
+PHONE = re.compile(r"^\+?[0-9 ()\-.]{6,25}$")
+EMAIL = re.compile(r"^[^@\s<>\"']{1,64}@[A-Za-z0-9.-]{1,185}\.[A-Za-z]{2,24}$")
+HTTPS_URL = re.compile(r"^https://[A-Za-z0-9.-]+\.[A-Za-z]{2,24}(:[0-9]{1,5})?(/[^\s<>\"']*)?$")
+HHMM = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
+COUNTRY = re.compile(r"^[A-Z]{2}$")
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+_TIMEZONES = frozenset(available_timezones())
+
+
+class CenterFields(SQLModel):
+    """Every field a center (or an import file) may set, with its rules."""
+
+    name: str = Field(min_length=2, max_length=200)
+    organisation: str = Field(min_length=2, max_length=200)
+    street: str | None = Field(default=None, max_length=200)
+    locality: str = Field(min_length=1, max_length=100)
+    region: str | None = Field(default=None, max_length=100)
+    postcode: str | None = Field(default=None, max_length=12)
+    country: str = Field(min_length=2, max_length=2)
+    lat: float = Field(ge=-90, le=90)
+    lon: float = Field(ge=-180, le=180)
+    phone: str | None = Field(default=None, max_length=30)
+    email: str | None = Field(default=None, max_length=254)
+    website: str | None = Field(default=None, max_length=300)
+    drug_classes: list[str] = Field(default_factory=list, sa_type=JSON)
+    routes: list[str] = Field(default_factory=list, sa_type=JSON)
+    age_min_years: int | None = Field(default=None, ge=0, le=120)
+    age_max_years: int | None = Field(default=None, ge=0, le=120)
+    procedures_per_year: int | None = Field(default=None, ge=0, le=100_000)
+    telehealth_preassessment: bool = False
+    referral_process: str | None = Field(default=None, max_length=2000)
+    wait_weeks: int | None = Field(default=None, ge=0, le=260)
+    emergency_onsite: bool = False
+    # Listing facts a regional patient asks before travelling.
+    accepting_referrals: str = Field(default="unknown", max_length=10)
+    accepting_note: str | None = Field(default=None, max_length=300)
+    referral_from: list[str] = Field(default_factory=list, sa_type=JSON)
+    wait_reported_on: date | None = None
+    urgent_pathway: bool = False
+    cost: str = Field(default="unknown", max_length=10)
+    cost_note: str | None = Field(default=None, max_length=300)
+    languages: list[str] = Field(default_factory=list, sa_type=JSON)
+    interpreter_service: bool = False
+    hours: list[dict] = Field(default_factory=list, sa_type=JSON)
+    hours_note: str | None = Field(default=None, max_length=300)
+    timezone: str | None = Field(default=None, max_length=64)
+    travel_note: str | None = Field(default=None, max_length=1000)
+
+    @field_validator("name", "organisation", "locality", "street", "region", "postcode",
+                     "referral_process", "accepting_note", "cost_note", "hours_note", "travel_note",
+                     "phone", "email", "website", mode="before")
+    @classmethod
+    def _strip(cls, value):
+        if isinstance(value, str):
+            value = " ".join(value.split()) if "\n" not in value else value.strip()
+            return value or None
+        return value
+
+    @field_validator("country", mode="before")
+    @classmethod
+    def _country(cls, value):
+        if isinstance(value, str):
+            value = value.strip().upper()
+            if not COUNTRY.match(value):
+                raise ValueError("must be a two-letter country code such as AU")
+        return value
+
+    @field_validator("phone")
+    @classmethod
+    def _phone(cls, value):
+        if value is not None and (not PHONE.match(value) or sum(c.isdigit() for c in value) < 6):
+            raise ValueError("must be a phone number of digits, spaces and an optional leading +")
+        return value
+
+    @field_validator("email")
+    @classmethod
+    def _email(cls, value):
+        if value is not None and not EMAIL.match(value):
+            raise ValueError("must be an email address such as clinic@hospital.org")
+        return value
+
+    @field_validator("website")
+    @classmethod
+    def _website(cls, value):
+        if value is not None and not HTTPS_URL.match(value):
+            raise ValueError("must be an https:// address")
+        return value
+
+    @field_validator("drug_classes")
+    @classmethod
+    def _drug_classes(cls, value):
+        unknown = [v for v in value if v not in DRUG_CLASSES]
+        if unknown:
+            raise ValueError(f"unknown drug class {unknown[0]!r}; use one of {', '.join(DRUG_CLASSES)}")
+        if not value:
+            raise ValueError("choose at least one drug class")
+        return sorted(set(value), key=list(DRUG_CLASSES).index)
+
+    @field_validator("routes")
+    @classmethod
+    def _routes(cls, value):
+        unknown = [v for v in value if v not in ROUTES]
+        if unknown:
+            raise ValueError(f"unknown route {unknown[0]!r}; use one of {', '.join(ROUTES)}")
+        if not value:
+            raise ValueError("choose at least one route")
+        return sorted(set(value), key=list(ROUTES).index)
+
+    @field_validator("accepting_referrals")
+    @classmethod
+    def _accepting(cls, value):
+        if value not in ACCEPTING_REFERRALS:
+            raise ValueError(f"must be one of {', '.join(ACCEPTING_REFERRALS)}")
+        return value
+
+    @field_validator("referral_from")
+    @classmethod
+    def _referral_from(cls, value):
+        unknown = [v for v in value if v not in REFERRAL_FROM]
+        if unknown:
+            raise ValueError(f"unknown referrer {unknown[0]!r}; use {', '.join(REFERRAL_FROM)}")
+        return sorted(set(value), key=list(REFERRAL_FROM).index)
+
+    @field_validator("cost")
+    @classmethod
+    def _cost(cls, value):
+        if value not in COSTS:
+            raise ValueError(f"must be one of {', '.join(COSTS)}")
+        return value
+
+    @field_validator("languages")
+    @classmethod
+    def _languages(cls, value):
+        bad = [v for v in value if not isinstance(v, str) or not is_language_tag(v)]
+        if bad:
+            raise ValueError(f"{bad[0]!r} is not a BCP 47 language code such as 'vi' or 'zh-Hant'")
+        return sorted(set(value))
+
+    @field_validator("hours")
+    @classmethod
+    def _hours(cls, value):
+        spans = []
+        for i, span in enumerate(value):
+            if not isinstance(span, dict) or set(span) != {"day", "opens", "closes"}:
+                raise ValueError(f"span {i + 1} must have exactly day, opens and closes")
+            day, opens, closes = span["day"], span["opens"], span["closes"]
+            if day not in WEEKDAYS:
+                raise ValueError(f"span {i + 1}: day must be one of {', '.join(WEEKDAYS)}")
+            if not (isinstance(opens, str) and HHMM.match(opens)
+                    and isinstance(closes, str) and HHMM.match(closes)):
+                raise ValueError(f"span {i + 1}: times must be HH:MM, 24-hour")
+            if closes <= opens:
+                raise ValueError(f"span {i + 1} ({day}): closes at {closes}, before it opens at {opens}")
+            spans.append({"day": day, "opens": opens, "closes": closes})
+        return sorted(spans, key=lambda s: (WEEKDAYS.index(s["day"]), s["opens"]))
+
+    @field_validator("timezone")
+    @classmethod
+    def _timezone(cls, value):
+        if value is not None and value not in _TIMEZONES:
+            raise ValueError(f"{value!r} is not an IANA time zone such as Australia/Sydney")
+        return value
+
+    @model_validator(mode="after")
+    def _age_range(self):
+        if (self.age_min_years is not None and self.age_max_years is not None
+                and self.age_min_years > self.age_max_years):
+            raise ValueError("age_min_years must not be above age_max_years")
+        return self
+
+    @property
+    def pediatric(self) -> bool:
+        """Sees children: the age range reaches below 18."""
+        return self.age_min_years is None or self.age_min_years < ADULT_AGE
+
+    @property
+    def adult(self) -> bool:
+        return self.age_max_years is None or self.age_max_years >= ADULT_AGE
+
+    def covers_age(self, years: int) -> bool:
+        return ((self.age_min_years is None or self.age_min_years <= years)
+                and (self.age_max_years is None or years <= self.age_max_years))
+
+    def zone(self) -> ZoneInfo | None:
+        return ZoneInfo(self.timezone) if self.timezone else None
+
+
+class CenterInput(CenterFields):
+    """A validated create or import row (SQLModel validates non-table models)."""
+
+    status: str = "active"
+    verified_at: datetime | None = None
+
+    @field_validator("status")
+    @classmethod
+    def _status(cls, value):
+        if value not in CENTER_STATUSES:
+            raise ValueError(f"must be one of {', '.join(CENTER_STATUSES)}")
+        return value
+
+    @field_validator("verified_at")
+    @classmethod
+    def _aware(cls, value):
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)  # a file without an offset means UTC
+        if value is not None and value > utcnow():
+            raise ValueError("cannot be in the future")
+        return value
+
+
+EDITABLE_FIELDS = tuple(CenterFields.model_fields)
+
+
+class Center(CenterFields, table=True):
+    __table_args__ = (Index("ix_center_lat_lon", "lat", "lon"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    status: str = Field(default="active", max_length=10, index=True)
+    verified_at: datetime | None = None
+    version: int = Field(default=1)
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+
+class Account(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    email: str = Field(max_length=254, unique=True, index=True)
+    password_hash: str = Field(max_length=300)
+    role: str = Field(max_length=20)  # admin | center_editor
+    center_id: int | None = Field(default=None, foreign_key="center.id", index=True)
+    active: bool = True
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class ApiToken(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    account_id: int = Field(foreign_key="account.id", index=True)
+    token_hash: str = Field(max_length=64, unique=True)  # sha256 hex; the token is shown once
+    label: str = Field(default="", max_length=100)
+    created_at: datetime = Field(default_factory=utcnow)
+    revoked_at: datetime | None = None
+
+
+class AuditEntry(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    center_id: int | None = Field(default=None, foreign_key="center.id", index=True)
+    action: str = Field(max_length=20)  # create | update | approve | verify | archive | ...
+    actor: str = Field(max_length=254)  # account email, or "cli:<user>" for commands
+    at: datetime = Field(default_factory=utcnow, index=True)
+    changes: dict = Field(default_factory=dict, sa_type=JSON)  # field -> [before, after]
+
+
+class GeocodeCacheEntry(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("query_key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    query_key: str = Field(max_length=200)
+    payload: str = Field(max_length=4000)  # JSON of the place, or "null" for a miss
+    source: str = Field(max_length=30)
+    created_at: datetime = Field(default_factory=utcnow)

@@ -1,0 +1,28 @@
+"""Who is signed in: Flask-Login's view of an Account."""
+from flask_login import UserMixin
+
+from finder.models import Account
+from finder.web.extensions import login_manager
+from finder.web.session import db
+
+
+class SignedInAccount(UserMixin):
+    def __init__(self, account: Account):
+        self.account = account
+        self.id = str(account.id)
+
+    @property
+    def is_admin(self) -> bool:
+        return self.account.role == "admin"
+
+    def may_edit(self, center_id: int) -> bool:
+        return self.is_admin or self.account.center_id == center_id
+
+
+@login_manager.user_loader
+def load_account(account_id: str):
+    try:
+        account = db().get(Account, int(account_id))
+    except (TypeError, ValueError):
+        return None
+    return SignedInAccount(account) if account is not None and account.active else None

@@ -1,0 +1,58 @@
+"""Settings: safe defaults, and every malformed value stops start-up naming its variable."""
+import stat
+
+import pytest
+
+from finder.config import SettingsError, load_settings
+
+
+def test_defaults_are_embedded_sqlite_offline_gazetteer_and_local_assets(tmp_path):
+    settings = load_settings({"FINDER_INSTANCE_PATH": str(tmp_path)})
+    assert settings.database_url == f"sqlite:///{tmp_path / 'finder.sqlite'}"
+    assert (settings.geocoder, settings.map_assets, settings.port) == ("gazetteer", "local", 5000)
+    assert settings.tile_url.startswith("https://tile.openstreetmap.org/")
+
+
+def test_secret_key_is_generated_once_kept_private_and_reused(tmp_path):
+    first = load_settings({"FINDER_INSTANCE_PATH": str(tmp_path)}).secret_key
+    second = load_settings({"FINDER_INSTANCE_PATH": str(tmp_path)}).secret_key
+    assert first == second and len(first) >= 40
+    mode = stat.S_IMODE((tmp_path / "secret_key").stat().st_mode)
+    assert mode == 0o600
+
+
+def test_a_different_instance_gets_a_different_key(tmp_path):
+    a = load_settings({"FINDER_INSTANCE_PATH": str(tmp_path / "a")}).secret_key
+    b = load_settings({"FINDER_INSTANCE_PATH": str(tmp_path / "b")}).secret_key
+    assert a != b
+
+
+@pytest.mark.parametrize("name,value", [
+    ("FINDER_DATABASE_URL", "mysql://root@localhost/x"),
+    ("FINDER_SECRET_KEY", "short"),
+    ("FINDER_GEOCODER", "google-maybe"),
+    ("FINDER_MAP_ASSETS", "somewhere"),
+    ("FINDER_TILE_URL", "ftp://tiles/{z}/{x}/{y}.png"),
+    ("FINDER_TILE_URL", "https://tiles.example.org/tile.png"),
+    ("FINDER_PORT", "eighty"),
+    ("FINDER_PORT", "70000"),
+    ("FINDER_STALE_MONTHS", "0"),
+    ("FINDER_HTTPS", "maybe"),
+    ("FINDER_DEFAULT_COUNTRY", "AUS"),
+    ("FINDER_RATELIMIT_STORAGE_URI", "memcached://x"),
+    ("FINDER_DATABSE_URL", "sqlite://"),  # a typo is an unknown setting, not silently ignored
+])
+def test_malformed_values_fail_naming_the_variable(tmp_path, name, value):
+    with pytest.raises(SettingsError) as error:
+        load_settings({"FINDER_INSTANCE_PATH": str(tmp_path), name: value})
+    assert name in str(error.value)
+
+
+def test_postgres_urls_use_psycopg_3(tmp_path):
+    settings = load_settings({"FINDER_INSTANCE_PATH": str(tmp_path),
+                              "FINDER_DATABASE_URL": "postgresql://u@db:5432/finder"})
+    assert settings.database_url == "postgresql+psycopg://u@db:5432/finder"
+
+
+def test_tiles_can_be_switched_off(tmp_path):
+    assert load_settings({"FINDER_INSTANCE_PATH": str(tmp_path), "FINDER_TILE_URL": "none"}).tile_url == ""
