@@ -56,7 +56,7 @@ def _rollback():
 def init_app(app) -> None:
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException):
-        message = error.description if error.code in (400, 404, 409) and _own(error) else None
+        message = error.description if error.code in (400, 404, 409, 503) and _own(error) else None
         return error_response(error.code or 500, message)
 
     @app.errorhandler(OperationalError)

@@ -1,8 +1,14 @@
-"""One database session per request, opened on first use and closed at teardown."""
+"""Per-request and per-app resources: one database session per request, opened on first use
+and closed at teardown; the geocoding service, opened once per app on first use."""
+import threading
+
 from flask import current_app, g
 from sqlmodel import Session
+from werkzeug.exceptions import ServiceUnavailable
 
 from finder.db import open_session
+
+_geocoder_lock = threading.Lock()
 
 
 def db() -> Session:
@@ -13,6 +19,35 @@ def db() -> Session:
 
 def settings():
     return current_app.config["FINDER"]
+
+
+def geocoder():
+    """The app's GeocodingService; 503 when the offline gazetteer has not been built."""
+    service = current_app.extensions.get("finder.geocoder")
+    if service is None:
+        with _geocoder_lock:
+            service = current_app.extensions.get("finder.geocoder")
+            if service is None:
+                service = _build_geocoder(current_app)
+                current_app.extensions["finder.geocoder"] = service
+    return service
+
+
+def _build_geocoder(app):
+    from finder.geocoding import GeocodingService, gazetteer_is_current, open_gazetteer
+    from finder.geocoding.dbcache import database_cache
+
+    config = app.config["FINDER"]
+    if config.gazetteer_path is None or not gazetteer_is_current(config.gazetteer_path):
+        raise ServiceUnavailable("Place search is not ready yet: the offline gazetteer has not "
+                                 "been built (run `flask --app wsgi finder build-gazetteer`).")
+    cache_get, cache_put = database_cache(app.extensions["finder.engine"])
+    return GeocodingService(
+        open_gazetteer(config.gazetteer_path, config.default_country),
+        online=config.geocoder if config.geocoder != "gazetteer" else None,
+        cache_get=cache_get, cache_put=cache_put,
+        rate_limit_path=config.instance_path / "online-geocoder.lock",
+    )
 
 
 def _close(error):
