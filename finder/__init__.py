@@ -50,7 +50,9 @@ def _register_extensions(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from finder.web import blueprints, errors, session
+    from finder.web.params import DatabaseIdConverter
 
+    app.url_map.converters["int"] = DatabaseIdConverter  # before any rule is added
     session.init_app(app)
     for blueprint in blueprints():
         app.register_blueprint(blueprint)

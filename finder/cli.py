@@ -145,3 +145,51 @@ def stale(months: int | None, csv_file: Path | None):
             writer = csv_module.DictWriter(handle, fieldnames=list(records[0]) if records else ["id"])
             writer.writeheader()
             writer.writerows(records)
+
+
+@finder_commands.command("create-account")
+@click.argument("email")
+@click.option("--center", "center_id", type=int, help="The center this editor may change.")
+@click.option("--admin", is_flag=True, help="An admin: approves, archives, edits every listing.")
+@click.option("--password-stdin", is_flag=True,
+              help="Read the password from standard input instead of generating one.")
+def create_account_command(email: str, center_id: int | None, admin: bool, password_stdin: bool):
+    """Create a staff account; without --password-stdin a one-time password is printed once."""
+    import sys
+
+    from finder import accounts
+
+    if admin == (center_id is not None):
+        raise click.UsageError("Give exactly one of --center ID or --admin.")
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = accounts.generate_password()
+    with _session() as session:
+        try:
+            account = accounts.create_account(
+                session, email, password, role="admin" if admin else "center_editor",
+                center_id=center_id, actor=_actor())
+        except accounts.AccountError as invalid:
+            for field, message in invalid.errors.items():
+                click.echo(f"{field}: {message}", err=True)
+            raise SystemExit(1) from None
+    click.echo(f"Created {account.role} account {account.email}.")
+    if not password_stdin:
+        click.echo(f"One-time password (shown only now): {password}")
+
+
+@finder_commands.command("audit")
+@click.option("--center", "center_id", type=int, required=True, help="The center's id.")
+def audit_command(center_id: int):
+    """Print a center's history of changes, newest first."""
+    from finder.directory import audit_history
+
+    with _session() as session:
+        entries = audit_history(session, center_id)
+    if not entries:
+        click.echo(f"No history for center {center_id}.")
+    for entry in entries:
+        click.echo(f"{entry.at:%Y-%m-%d %H:%M:%S} UTC  {entry.action}  by {entry.actor}")
+        for field, (before, after) in entry.changes.items():
+            click.echo(f"    {field}: {before!r} -> {after!r}")

@@ -47,7 +47,49 @@ def _center_schema() -> dict:
                          "adult", "status", "version", "freshness"]}
 
 
+def _listing_input(*, patch: bool) -> dict:
+    """The request body of a write: listing fields (all optional in a PATCH, plus `version`)."""
+    schema = CenterInput.model_json_schema(ref_template="#/components/schemas/{model}")
+    props = dict(schema["properties"])
+    if not patch:
+        return {"type": "object", "properties": props, "required": schema.get("required", []),
+                "additionalProperties": False}
+    props = {k: v for k, v in props.items() if k not in ("status", "verified_at")}
+    props["version"] = {"type": "integer", "description": "The version you read; stale gets 409"}
+    return {"type": "object", "properties": props, "required": ["version"],
+            "additionalProperties": False}
+
+
+def _create_center_operation() -> dict:
+    return {
+        "summary": "Create a center (admin token)",
+        "security": [{"bearer": []}],
+        "requestBody": {"required": True, "content": {"application/json": {
+            "schema": _listing_input(patch=False)}}},
+        "responses": {"201": _json({"$ref": "#/components/schemas/Center"}, "Created"),
+                      **_errors(400, 401, 403)},
+    }
+
+
+def _update_center_operation(center_id: dict) -> dict:
+    return {
+        "summary": "Change some fields of a center (that center's token, or an admin's)",
+        "description": "400 bodies name each bad field in error.fields; a 409 body carries "
+                       "error.current_version and the listing as it is now in error.current.",
+        "security": [{"bearer": []}],
+        "parameters": [center_id],
+        "requestBody": {"required": True, "content": {"application/json": {
+            "schema": _listing_input(patch=True)}}},
+        "responses": {"200": _json({"$ref": "#/components/schemas/Center"}),
+                      **_errors(400, 401, 403, 404, 409)},
+    }
+
+
 def _paths() -> dict:
+    from finder.web.api_referral import openapi_operation as referral_operation
+    from finder.web.api_search import openapi_paths as search_paths
+    from finder.web.fhir import openapi_paths as fhir_paths
+
     center_id = _param("center_id", "The center's id", {"type": "integer"}, True, "path")
     return {
         "/api/centers": {"get": {
@@ -69,12 +111,15 @@ def _paths() -> dict:
                                                        "results": {"type": "array", "items": {
                                                            "$ref": "#/components/schemas/Center"}}}}),
                           **_errors(400)},
-        }},
+        }, "post": _create_center_operation()},
         "/api/centers/{center_id}": {"get": {
             "summary": "One active center",
             "parameters": [center_id],
             "responses": {"200": _json({"$ref": "#/components/schemas/Center"}), **_errors(404)},
-        }},
+        }, "patch": _update_center_operation(center_id)},
+        "/api/referral/assess": {"post": referral_operation()},
+        **search_paths(),
+        **fhir_paths(),
         "/api/openapi.json": {"get": {"summary": "This document",
                                       "responses": {"200": _json({"type": "object"})}}},
     }

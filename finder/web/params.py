@@ -1,5 +1,6 @@
 """Query-string parsing at the edge: bad values become a 400 with a message, never a 500."""
 from flask import abort, request
+from werkzeug.routing import IntegerConverter
 
 TRUE = ("1", "true", "yes", "on")
 FALSE = ("0", "false", "no", "off", "")
@@ -57,3 +58,12 @@ def choice_arg(name: str, choices) -> str | None:
     if value is not None and value not in choices:
         abort(400, f"{name} must be one of {', '.join(choices)}")
     return value
+
+
+class DatabaseIdConverter(IntegerConverter):
+    """`<int:…>` in every route: ids beyond a 32-bit database integer are a 404, not an
+    overflow error in SQLite or PostgreSQL."""
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(map, *args, **kwargs)

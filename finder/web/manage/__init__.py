@@ -1,0 +1,8 @@
+"""Staff pages under /manage (sign-in, editing, approval, history, tokens, accounts) and the
+public "list your center" form. Every POST carries a CSRF token (CSRFProtect is global)."""
+from flask import Blueprint
+
+bp = Blueprint("manage", __name__, url_prefix="/manage")
+submit_bp = Blueprint("submit", __name__)
+
+from finder.web.manage import admin, listings, signin, submit, tokens  # noqa: E402,F401

@@ -1,0 +1,128 @@
+"""The listing form's plumbing: posted text to the shapes the validator expects, and back.
+
+No rules live here: a value that does not parse is passed on as typed, and the pydantic
+validation in finder.models names the problem (via directory.ListingValidationError). Only
+the hours textarea has a syntax of its own, so only it gets a message here.
+"""
+import re
+
+from finder.models import EDITABLE_FIELDS, CenterFields
+
+LIST_FIELDS = ("drug_classes", "routes", "referral_from")  # checkbox groups
+BOOL_FIELDS = tuple(f for f, info in CenterFields.model_fields.items() if info.annotation is bool)
+ADDRESS_FIELDS = ("street", "locality", "region", "postcode", "country")
+SPAN = re.compile(r"^(\w{3})\s+(\S+)\s*[-–]\s*(\S+)$")
+
+LABELS = {
+    "name": "Service name", "organisation": "Hospital or organisation", "street": "Street",
+    "locality": "Town or suburb", "region": "State or region", "postcode": "Postcode",
+    "country": "Country", "lat": "Latitude", "lon": "Longitude", "phone": "Phone",
+    "email": "Email", "website": "Website", "drug_classes": "Drug classes",
+    "routes": "Routes", "age_min_years": "Youngest age seen (years)",
+    "age_max_years": "Oldest age seen (years)", "procedures_per_year": "Desensitizations a year",
+    "telehealth_preassessment": "Pre-assessment by telehealth",
+    "referral_process": "How to be referred", "wait_weeks": "Waiting time (weeks)",
+    "emergency_onsite": "Emergency department on site",
+    "accepting_referrals": "Accepting referrals", "accepting_note": "Note on referrals",
+    "referral_from": "Referrals accepted from", "wait_reported_on": "Waiting time reported on",
+    "urgent_pathway": "Urgent pathway", "cost": "Cost", "cost_note": "Note on cost",
+    "languages": "Languages", "interpreter_service": "Interpreter service",
+    "hours": "Booking line hours", "hours_note": "Note on hours", "timezone": "Time zone",
+    "travel_note": "Travel note", "status": "Status", "verified_at": "Confirmed current on",
+    "account": "Account", "role": "Role", "token": "API token",
+}
+
+
+def _hours(text: str) -> tuple[list, str | None]:
+    spans = []
+    for number, line in enumerate((text or "").splitlines(), start=1):
+        if not line.strip():
+            continue
+        match = SPAN.match(line.strip())
+        if not match:
+            return [], f"line {number}: write each opening as a day and times, e.g. mon 08:30-16:30"
+        day, opens, closes = match.groups()
+        spans.append({"day": day.lower(), "opens": opens, "closes": closes})
+    return spans, None
+
+
+def _has_control_characters(text: str) -> bool:
+    return any(ord(c) < 32 and c not in "\n\r\t" for c in text)
+
+
+def listing_from_form(form, fields=EDITABLE_FIELDS) -> tuple[dict, dict[str, str]]:
+    """The posted form as listing data, plus messages for what could not be read at all."""
+    data, errors = {}, {}
+    for field in fields:
+        if any(_has_control_characters(v) for v in form.getlist(field)):
+            errors[field] = "contains control characters"
+            continue
+        if field in LIST_FIELDS:
+            data[field] = form.getlist(field)
+        elif field in BOOL_FIELDS:
+            data[field] = form.get(field) in ("on", "true", "1", "yes")
+        elif field == "languages":
+            data[field] = [p.strip() for p in form.get(field, "").split(",") if p.strip()]
+        elif field == "hours":
+            data[field], problem = _hours(form.get(field, ""))
+            if problem:
+                errors[field] = problem
+        elif field in form:  # a field the form did not send keeps its stored or default value
+            data[field] = form[field].strip() or None
+    return data, errors
+
+
+def form_values(listing: dict) -> dict:
+    """Listing values (stored or plain JSON) as the form shows them."""
+    values = {}
+    for field in EDITABLE_FIELDS:
+        value = listing.get(field)
+        if field == "hours":
+            values[field] = "\n".join(f"{s['day']} {s['opens']}-{s['closes']}" for s in value or [])
+        elif field == "languages":
+            values[field] = ", ".join(value or [])
+        elif field in LIST_FIELDS:
+            values[field] = list(value or [])
+        elif field in BOOL_FIELDS:
+            values[field] = bool(value)
+        else:
+            values[field] = "" if value is None else str(value)
+    return values
+
+
+def address_text(data: dict) -> str:
+    parts = [data.get("locality"), data.get("region"), data.get("postcode")]
+    place = " ".join(p for p in parts if p)
+    return ", ".join(p for p in (data.get("street"), place) if p)
+
+
+def _same_text(a, b) -> bool:
+    return " ".join(str(a or "").split()).casefold() == " ".join(str(b or "").split()).casefold()
+
+
+def address_changed(before: dict, after: dict) -> bool:
+    return not all(_same_text(before.get(f), after.get(f)) for f in ADDRESS_FIELDS)
+
+
+def position_changed(before: dict, after: dict) -> bool:
+    """True when the editor typed a different latitude or longitude themselves."""
+    for field in ("lat", "lon"):
+        try:
+            if abs(float(after.get(field)) - float(before.get(field))) > 1e-7:
+                return True
+        except (TypeError, ValueError):
+            return True
+    return False
+
+
+def display(value) -> str:
+    """A stored or audited value in words for the history and conflict pages."""
+    if value is None or value == "" or value == []:
+        return "(empty)"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list):
+        if value and isinstance(value[0], dict):
+            return "; ".join(f"{s.get('day')} {s.get('opens')}-{s.get('closes')}" for s in value)
+        return ", ".join(str(v) for v in value)
+    return str(value)

@@ -1,0 +1,164 @@
+"""The editor's pages: the dashboard, the edit form (with a map to confirm a moved address and
+a conflict page for stale edits), "we confirm this listing is current", and the history."""
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from werkzeug.exceptions import ServiceUnavailable
+
+from finder import directory
+from finder.conflicts import UNCHANGED, explain_conflict
+from finder.models import EDITABLE_FIELDS
+from finder.vocabulary import (
+    ACCEPTING_REFERRALS,
+    COSTS,
+    DRUG_CLASSES,
+    DRUG_GROUPS,
+    REFERRAL_FROM,
+    ROUTES,
+)
+from finder.web.manage import bp
+from finder.web.manage.access import actor, editable_center, posted_version
+from finder.web.manage.listing_form import (
+    LABELS,
+    address_changed,
+    address_text,
+    display,
+    form_values,
+    listing_from_form,
+    position_changed,
+)
+from finder.web.security import allow, origin
+from finder.web.session import db, settings
+
+CHOICES = {"drug_classes": DRUG_CLASSES, "drug_groups": DRUG_GROUPS, "routes": ROUTES,
+           "drug_class_options": [(code, c.name if c.name == DRUG_GROUPS[c.group]
+                                   else f"{c.name} ({DRUG_GROUPS[c.group]})")
+                                  for code, c in DRUG_CLASSES.items()],
+           "referral_from": REFERRAL_FROM, "accepting_referrals": ACCEPTING_REFERRALS,
+           "costs": COSTS, "labels": LABELS, "display": display}
+
+
+def geocode_address(data: dict):
+    """The Place for a listing's address, or None when it cannot be found (or the gazetteer is
+    not built yet: the editor can then type the position). Tests replace this function."""
+    from finder.geocoding import GeocodeInputError
+    from finder.web.session import geocoder
+
+    try:
+        service = geocoder()
+    except ServiceUnavailable:
+        return None
+    for text in dict.fromkeys((address_text(data), address_text(data | {"street": None}))):
+        try:
+            result = service.geocode(text)
+        except GeocodeInputError:
+            continue
+        if result is not None and result.match is not None:
+            return result.match
+    return None
+
+
+@bp.record_once
+def _allow_tiles(state) -> None:
+    """The confirm map loads tiles from the configured server: let the policy allow it."""
+    allow(state.app, "img-src", origin(state.app.config["FINDER"].tile_url))
+
+
+def stored(center) -> dict:
+    return {f: getattr(center, f) for f in EDITABLE_FIELDS}
+
+
+@bp.get("/")
+@login_required
+def dashboard():
+    if not current_user.is_admin:
+        center = directory.get_center(db(), current_user.account.center_id, public=False)
+        return render_template("manage/dashboard.html", centers=[center] if center else [])
+    everything = directory.list_centers(db(), status=None, limit=100_000).items
+    pending = [c for c in everything if c.status == "pending"]
+    return render_template("manage/dashboard.html", centers=everything, pending=pending)
+
+
+def _edit_page(center, values, errors=None, status=200, version=None, conflict=None):
+    return render_template("manage/edit.html", center=center, values=values, errors=errors or {},
+                           version=center.version if version is None else version,
+                           conflict=conflict, unchanged=UNCHANGED, **CHOICES), status
+
+
+@bp.get("/centers/<int:center_id>/edit")
+@login_required
+def edit(center_id: int):
+    center = editable_center(center_id)
+    return _edit_page(center, form_values(stored(center)))
+
+
+@bp.post("/centers/<int:center_id>/edit")
+@login_required
+def save(center_id: int):
+    center = editable_center(center_id)
+    version = posted_version(request.form)
+    data, errors = listing_from_form(request.form)
+    if errors:
+        return _edit_page(center, form_values(data), errors, 400, version)
+    if request.form.get("confirmed") != "1" and (
+            address_changed(stored(center), data) or position_changed(stored(center), data)):
+        return _confirm_position(center, data, version)
+    try:
+        directory.update_center(db(), center_id, data, expected_version=version, actor=actor())
+    except directory.ListingValidationError as invalid:
+        return _edit_page(center, form_values(data), invalid.errors, 400, version)
+    except directory.VersionConflict as stale:
+        conflict = explain_conflict(db(), stale.current, _normalised(stale.current, data), version)
+        values = form_values(stored(stale.current) | conflict.mine)
+        return _edit_page(stale.current, values, status=409, conflict=conflict)
+    flash("Saved. The public listing shows your changes now.", "success")
+    return redirect(url_for("manage.edit", center_id=center_id))
+
+
+def _normalised(center, data: dict) -> dict:
+    """The posted listing as the validator stores it (sorted lists, trimmed text)."""
+    merged = stored(center) | data
+    try:
+        return directory.validate_listing(merged).model_dump()
+    except directory.ListingValidationError:
+        return merged
+
+
+def _confirm_position(center, data, version):
+    """Step two of a moved address: the new position on a map, to confirm before saving."""
+    if not position_changed(stored(center), data):
+        place = geocode_address(data)
+        if place is None:
+            message = ("We could not find this address. Check it, or type the latitude and "
+                       "longitude yourself.")
+            return _edit_page(center, form_values(data), {"locality": message}, 400, version)
+        data = data | {"lat": place.lat, "lon": place.lon}
+    try:
+        directory.validate_listing(data)
+    except directory.ListingValidationError as invalid:
+        return _edit_page(center, form_values(data), invalid.errors, 400, version)
+    return render_template("manage/confirm.html", center=center, values=form_values(data),
+                           version=version, lat=data["lat"], lon=data["lon"],
+                           address=address_text(data), tile_url=settings().tile_url,
+                           tile_attribution=settings().tile_attribution, **CHOICES)
+
+
+@bp.post("/centers/<int:center_id>/verify")
+@login_required
+def verify(center_id: int):
+    editable_center(center_id)
+    try:
+        directory.mark_verified(db(), center_id, actor=actor(),
+                                expected_version=posted_version(request.form))
+    except directory.VersionConflict:
+        flash("The listing changed since you loaded it: check it, then confirm again.", "warning")
+    else:
+        flash("Thank you: the listing now shows it was confirmed today.", "success")
+    return redirect(url_for("manage.edit", center_id=center_id))
+
+
+@bp.get("/centers/<int:center_id>/history")
+@login_required
+def history(center_id: int):
+    center = editable_center(center_id)
+    return render_template("manage/history.html", center=center,
+                           entries=directory.audit_history(db(), center_id), **CHOICES)

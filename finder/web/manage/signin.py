@@ -1,0 +1,59 @@
+"""Sign in and out. A failed sign-in answers 401, which is what the throttle counts: five
+failures a minute per account and per address, then 429 until the minute is up."""
+import logging
+from urllib.parse import urlsplit
+
+from flask import flash, redirect, render_template, request, session, url_for
+from flask_limiter.util import get_remote_address
+from flask_login import login_required, login_user, logout_user
+
+from finder import accounts
+from finder.web.auth import SignedInAccount
+from finder.web.extensions import limiter
+from finder.web.manage import bp
+from finder.web.manage.forms import LoginForm
+from finder.web.session import db
+
+log = logging.getLogger(__name__)
+FAILED_LOGINS = "5 per minute"
+
+
+def _failed(response) -> bool:
+    return response.status_code == 401
+
+
+def _account_key() -> str:
+    return "login-account:" + accounts.normalise_email(request.form.get("email", ""))
+
+
+def _safe_next(target: str | None) -> str:
+    """Only a path on this site: never another host (no open redirect)."""
+    parts = urlsplit(target or "")
+    if target and target.startswith("/") and not target.startswith("//") and not parts.netloc:
+        return target
+    return url_for("manage.dashboard")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(FAILED_LOGINS, key_func=get_remote_address, methods=["POST"], deduct_when=_failed)
+@limiter.limit(FAILED_LOGINS, key_func=_account_key, methods=["POST"], deduct_when=_failed)
+def login():
+    form = LoginForm()
+    if not form.validate_on_submit():
+        return render_template("manage/login.html", form=form), 400 if form.is_submitted() else 200
+    account = accounts.authenticate(db(), form.email.data, form.password.data)
+    if account is None:
+        log.info("failed sign-in from %s", get_remote_address())
+        return render_template("manage/login.html", form=form, failed=True), 401
+    session.clear()  # a fresh session on sign-in: nothing carried over from before
+    login_user(SignedInAccount(account))
+    return redirect(_safe_next(request.args.get("next")))
+
+
+@bp.post("/logout")
+@login_required
+def logout():
+    logout_user()
+    session.clear()
+    flash("You are signed out.", "info")
+    return redirect(url_for("manage.login"))

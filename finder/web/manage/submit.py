@@ -1,0 +1,42 @@
+"""The public "list your center" form: a new listing waits as `pending`, shown nowhere public,
+until an admin approves it."""
+from flask import render_template, request
+
+from finder import directory
+from finder.web.extensions import limiter
+from finder.web.manage import listings, submit_bp
+from finder.web.manage.listing_form import form_values, listing_from_form
+from finder.web.manage.listings import CHOICES
+from finder.web.session import db
+
+NOT_FOUND = "We could not find this address. Check it, or type the latitude and longitude."
+
+
+def _form(values, errors=None, status=200):
+    return render_template("manage/submit.html", values=values, errors=errors or {},
+                           **CHOICES), status
+
+
+@submit_bp.get("/list-your-center")
+def list_your_center():
+    return _form(form_values({"country": "AU"}))
+
+
+@submit_bp.post("/list-your-center")
+@limiter.limit("10 per hour", methods=["POST"])
+def submit_listing():
+    data, errors = listing_from_form(request.form)
+    if not errors and not (data.get("lat") and data.get("lon")):
+        place = listings.geocode_address(data)
+        if place is None:
+            errors = {"locality": NOT_FOUND}
+        else:
+            data |= {"lat": place.lat, "lon": place.lon}
+    if errors:
+        return _form(form_values(data), errors, 400)
+    try:
+        center = directory.create_center(db(), data | {"status": "pending"},
+                                         actor=f"public:{data.get('email') or 'anonymous'}"[:254])
+    except directory.ListingValidationError as invalid:
+        return _form(form_values(data), invalid.errors, 400)
+    return render_template("manage/submitted.html", center=center), 201

@@ -1,0 +1,188 @@
+"""The search page: results, messages for unknown drugs and places, bad parameters, escaping,
+and the map wiring (a page JSON block plus static scripts, never inline script)."""
+import json
+import re
+
+import pytest
+from markupsafe import escape
+
+MOUNT_ISA = {"lat": -20.73, "lon": 139.49}  # MM6 remote
+
+
+def page(client, **params):
+    response = client.get("/search", query_string=params)
+    return response, response.get_data(as_text=True)
+
+
+def map_json(html: str) -> dict:
+    found = re.search(r'<script type="application/json" id="map-data">(.*?)</script>', html, re.S)
+    return json.loads(found.group(1))
+
+
+def test_first_visit_shows_the_empty_form(client):
+    response, html = page(client)
+    assert response.status_code == 200
+    assert 'action="/search"' in html and 'id="location"' in html
+    assert "results-title" not in html and "map-data" not in html
+
+
+def test_home_form_leads_to_the_search_page(client):
+    html = client.get("/").get_data(as_text=True)
+    assert 'action="/search"' in html and "More filters" in html
+
+
+def test_results_are_an_ordered_list_nearest_first(client, make_center):
+    make_center(name="Gold Coast clinic", lat=-28.0, lon=153.4, telehealth_preassessment=True)
+    make_center(name="Brisbane clinic", lat=-27.47, lon=153.02, accepting_referrals="yes",
+                cost="public", wait_weeks=6, languages=["vi"])
+    response, html = page(client, location="Brisbane", drug="amoxicillin")
+    assert response.status_code == 200
+    results = html[html.index('<ol class="results'):html.index("</ol>")]
+    assert results.index("Brisbane clinic") < results.index("Gold Coast clinic")
+    assert "km</strong> away" in results
+    assert "Accepting referrals" in results and "About 6 weeks" in results
+    assert "Public (no charge" in results and "vi" in results
+    assert "Telehealth pre-assessment" in results and "Sees children" in results
+    assert "Demonstration listing, not verified by the center" in results
+    assert "chip-match" in results  # the drug's class is highlighted
+    assert "/referral?drug=amoxicillin&amp;location=Brisbane+QLD+4000" in results
+    assert "2 centers, nearest first" in html
+
+
+def test_unknown_drug_is_answered_plainly_and_the_search_still_runs(client, make_center):
+    make_center(name="Any clinic")
+    response, html = page(client, location="Brisbane", drug="xyzzyquux")
+    assert response.status_code == 200
+    assert "“xyzzyquux” is not in our list; ask an allergist whether it can be desensitized" in html
+    assert "Any clinic" in html
+
+
+def test_ambiguous_place_offers_did_you_mean_links_keeping_the_other_fields(client, make_center):
+    make_center()
+    response, html = page(client, location="Roma", drug="carboplatin", radius_km="500")
+    assert response.status_code == 200
+    assert "Did you mean" in html
+    assert 'href="/search?location=Rome,+Italy&amp;drug=carboplatin&amp;radius_km=500"' in html
+
+
+@pytest.mark.parametrize(("typed", "message"), [
+    ("zzqqxx", "No place matched"),
+    ("Roma\u200b", "invisible control characters"),
+])
+def test_a_place_not_found_keeps_the_form_as_typed(client, typed, message):
+    response, html = page(client, location=typed, drug="Augmentin", child="true")
+    assert response.status_code == 200
+    assert message in html and 'aria-invalid="true"' in html
+    assert 'value="Augmentin"' in html and 'id="child" name="child" type="checkbox" value="true" checked' in html
+    assert "map-data" not in html
+
+
+@pytest.mark.parametrize("params", [
+    {"location": "Brisbane", "radius_km": "abc"},
+    {"location": "Brisbane", "radius_km": "0"},
+    {"lat": "999", "lon": "1"},
+    {"lat": "-27"},
+    {"lat": "nan", "lon": "1"},
+    {"location": "Brisbane", "age": "-1"},
+    {"location": "Brisbane", "age": "old"},
+    {"location": "Brisbane", "route": "nasal"},
+    {"location": "Brisbane", "language": "klingon-xx-yy"},
+    {"location": "Brisbane", "cost": "private"},
+    {"location": "Brisbane", "child": "maybe"},
+    {"location": "Brisbane", "limit": "1000"},
+    {"location": "x" * 201},
+    {"location": "Bris\x00bane"},
+])
+def test_bad_parameters_are_a_400_page_with_a_message(client, params):
+    response, html = page(client, **params)
+    assert response.status_code == 400
+    assert "text/html" in response.content_type
+    assert "We could not do that" in html or "could not" in html.lower()
+
+
+@pytest.mark.parametrize("name", ["<img src=x onerror=alert(1)>", "${alert(1)}", "{{ 7*7 }}",
+                                  "</script><script>alert(1)</script>"])
+def test_listing_text_is_escaped_in_the_list_and_the_map_data(client, make_center, name):
+    make_center(name=name, organisation=f"Org {name}")
+    response, html = page(client, location="Brisbane")
+    assert response.status_code == 200
+    assert "<img src=x" not in html and "<script>alert" not in html
+    assert not re.search(r"\b49\b", re.sub(r"<[^>]+>", " ", html))  # {{ 7*7 }} never evaluated
+    assert str(escape(name)) in html  # shown as typed, as text
+    assert map_json(html)["centers"][0]["name"] == name
+
+
+def test_regional_patients_are_told_telehealth_may_save_a_trip(client, make_center):
+    make_center()
+    html = page(client, **MOUNT_ISA)[1]
+    assert "You live in a remote community (MM6)" in html and "telehealth pre-assessment" in html
+    assert "You live in" not in page(client, location="Brisbane")[1]
+
+
+def test_travel_assistance_is_shown_for_an_australian_place(client, make_center):
+    make_center()
+    html = page(client, **MOUNT_ISA)[1]
+    assert "Help with travel costs" in html
+
+
+def test_outside_radius_and_left_out_are_explained(client, make_center):
+    make_center(name="Paused", accepting_referrals="paused")
+    make_center(name="Far away", lat=-33.87, lon=151.21, accepting_referrals="yes")
+    html = page(client, location="Brisbane", radius_km="50", accepting="true")[1]
+    assert "None lies within 50 km" in html and "beyond your maximum distance" in html
+    assert "1 otherwise suitable center was left out" in html
+
+
+def test_filters_are_kept_in_the_form(client, make_center):
+    make_center(languages=["vi"], accepting_referrals="yes", cost="public",
+                telehealth_preassessment=True)
+    html = page(client, location="Brisbane", accepting="true", cost="public", language="vi",
+                telehealth="true", age="7")[1]
+    assert '<details class="more-filters" open>' in html
+    for checked in ('id="accepting" name="accepting" type="checkbox" value="true" checked',
+                    'value="public" checked', 'value="vi" selected', 'value="7"'):
+        assert checked in html
+
+
+def test_the_map_is_data_plus_static_scripts_without_inline_script(client, make_center):
+    center = make_center(name="Clinic")
+    response, html = page(client, location="Brisbane")
+    data = map_json(html)
+    assert data["origin"]["label"] == "Brisbane QLD 4000"
+    assert data["centers"] == [{"id": center.id, "name": "Clinic", "locality": "Brisbane",
+                                "lat": -27.47, "lon": 153.02, "distance_km": data["centers"][0]["distance_km"],
+                                "url": f"/centers/{center.id}"}]
+    assert 'id="map_results"' in html and "/static/js/results-map.js" in html
+    for tag in re.findall(r"<script\b[^>]*>", html):
+        assert "src=" in tag or 'type="application/json"' in tag, tag
+    assert "user-scalable=no" not in html
+
+
+def test_base_map_script_is_cacheable_and_names_the_map(client):
+    response = client.get("/map/base.js")
+    assert response.status_code == 200 and response.mimetype == "text/javascript"
+    assert "window.finderMap" in response.get_data(as_text=True)
+    assert response.cache_control.max_age >= 3600 and response.headers["ETag"]
+    again = client.get("/map/base.js", headers={"If-None-Match": response.headers["ETag"]})
+    assert again.status_code == 304
+
+
+@pytest.mark.parametrize(("assets", "external"), [("local", False), ("cdn", True)])
+def test_map_assets_local_or_cdn(app_factory, make_center, assets, external):
+    app = app_factory(map_assets=assets, tile_url="")
+    client = app.test_client()
+    html = client.get("/search", query_string={"location": "Brisbane"}).get_data(as_text=True)
+    script = client.get("/map/base.js").get_data(as_text=True)
+    urls = re.findall(r'(?:src|href)="(https?://[^"]+)"', html)
+    assets_urls = [u for u in urls if "leaflet" in u]
+    assert bool(assets_urls) is external
+    assert "http" not in script  # no tiles configured: nothing to fetch
+    csp = client.get("/search").headers.get("Content-Security-Policy", "")
+    assert ("https://unpkg.com" in csp) is external
+
+
+def test_tile_origin_is_allowed_for_images(app_factory):
+    app = app_factory(tile_url="https://tiles.example.org/{z}/{x}/{y}.png")
+    client = app.test_client()
+    assert "https://tiles.example.org" in client.get("/search").headers["Content-Security-Policy"]
+    assert "tiles.example.org/{z}/{x}/{y}.png" in client.get("/map/base.js").get_data(as_text=True)
