@@ -20,7 +20,7 @@ from finder.referral_input import MAX_REACTIONS, MAX_TEXT, MAX_YEARS
 from finder.vocabulary import DRUG_CLASSES
 from finder.web.errors import error_response
 from finder.web.extensions import csrf
-from finder.web.referral import nearby_centers, today
+from finder.web.referral import answer_from_listing, nearby_centers, today
 
 bp = Blueprint("api_referral", __name__, url_prefix="/api")
 csrf.exempt(bp)
@@ -42,6 +42,7 @@ def assess():
                               fields=error.errors)
     assessment = assess_referral(referral, today())
     nearby = nearby_centers(referral, assessment)
+    answer_from_listing(assessment, data, nearby)
     if nearby is not None:
         assessment.centers = nearby.centers_json()
         if nearby.place is None:
@@ -107,6 +108,8 @@ def request_schema() -> dict:
         "urgency": {"enum": [*URGENCIES, None], "description": "Default: routine"},
         "location": {"type": ["string", "null"], "maxLength": MAX_TEXT,
                      "description": "Town or postcode: lists the nearest suitable centers"},
+        "center_id": {"type": "integer", "minimum": 1,
+                      "description": "The center you plan to ask: its listing answers what it can"},
         "aerd": {"type": ["boolean", "null"],
                  "description": "Aspirin-exacerbated respiratory disease; null = infer"},
         "patient": patient,
@@ -144,7 +147,11 @@ def response_schema() -> dict:
         "checklist": {"type": "array", "items": {"type": "string"}},
         "questions_for_center": {"type": "array", "items": {
             "type": "object", "required": ["code", "question"],
-            "properties": {"code": {"type": "string"}, "question": {"type": "string"}}}},
+            "properties": {"code": {"type": "string"}, "question": {"type": "string"},
+                           "answer": {"type": ["string", "null"],
+                                      "description": "What the center's listing already says"},
+                           "answered_on": {"type": ["string", "null"], "format": "date"},
+                           "center_id": {"type": "integer"}}}},
         "centers": {"type": "array", "items": center},
     }
     return {"type": "object", "required": list(properties), "properties": properties,

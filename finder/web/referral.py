@@ -88,6 +88,27 @@ def nearby_centers(referral: ReferralInput, assessment: Assessment) -> Nearby | 
     return nearby
 
 
+def answer_from_listing(assessment: Assessment, data: dict, nearby: Nearby | None):
+    """Attach what a center's listing already answers to the questions for the center: the
+    chosen center (`center_id`, e.g. from a search result's link), else the nearest suitable
+    one. Returns that center, or None when there is none to ask."""
+    from finder.center_answers import answer_questions
+    from finder.directory import get_center
+
+    center_id = data.get("center_id") if isinstance(data, dict) else None
+    center = None
+    if isinstance(center_id, int) and not isinstance(center_id, bool) and 0 < center_id < 2**31:
+        center = get_center(db(), center_id)
+    if center is None and nearby is not None and nearby.matches:
+        center = nearby.matches[0].center
+    if center is not None:
+        drug_class = assessment.drug_match.drug_class.code if assessment.drug_match else None
+        assessment.questions_for_center = [
+            {**q, "center_id": center.id}
+            for q in answer_questions(assessment.questions_for_center, center, drug_class)]
+    return center
+
+
 def _travel(place: Place, matches) -> dict | None:
     try:
         from finder.travel import travel_assistance
@@ -99,7 +120,8 @@ def _travel(place: Place, matches) -> dict | None:
 
 @bp.get("/referral")
 def form():
-    prefill = MultiDict({"drug": text_arg("drug") or "", "location": text_arg("location") or ""})
+    prefill = MultiDict({"drug": text_arg("drug") or "", "location": text_arg("location") or "",
+                         "center": text_arg("center", max_length=10) or ""})
     return _form_page(prefill, list(range(fields.EMPTY_REACTIONS_SHOWN)))
 
 
@@ -112,9 +134,11 @@ def result():
         slots = fields.reaction_indices(request.form) or [0]
         return _form_page(request.form, slots, fields.field_errors(error.errors, kept), 400)
     assessment = assess_referral(referral, today())
+    nearby = nearby_centers(referral, assessment)
+    asked = answer_from_listing(assessment, data, nearby)
     page = render_template(
         "referral/result.html", referral=referral, assessment=assessment,
-        nearby=nearby_centers(referral, assessment), submitted=json.dumps(data),
+        nearby=nearby, asked=asked, submitted=json.dumps(data),
         verdict_label=VERDICT_LABELS[assessment.verdict], today=today(),
         symptoms=SYMPTOMS, treatments=TREATMENTS, urgencies=URGENCIES, conditions=CONDITIONS,
         drug_classes=DRUG_CLASSES)

@@ -65,6 +65,9 @@ def referral_from_form(form: MultiDict) -> tuple[dict, list[int]]:
     data = {"drug": _text(form, "drug"), "indication": _text(form, "indication"),
             "urgency": _text(form, "urgency"), "location": _text(form, "location"),
             "patient": patient}
+    center = form.get("center", "").strip()
+    if center.isdigit() and len(center) <= 9:
+        data["center_id"] = int(center)  # whose listing answers the questions (not patient data)
     reactions, kept = [], []
     for index in reaction_indices(form):
         reaction = _reaction(form, f"reactions-{index}-")

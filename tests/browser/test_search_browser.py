@@ -48,9 +48,12 @@ def test_hostile_names_stay_text_in_list_and_popups(page, live_server):
     open_results(page, live_server)
     for i, name in enumerate(HOSTILE, start=1):
         page.locator(f".leaflet-marker-icon[title^='{i}. ']").click()
-        popup = page.locator(".leaflet-popup-content strong").filter(has_text=name).first
+        popup = page.locator(".leaflet-popup-content strong")
         popup.wait_for()
         assert popup.inner_text() == name
+        page.locator(".leaflet-popup-close-button").click()  # and let any auto-pan settle
+        page.wait_for_function("!document.querySelector('.leaflet-popup') "
+                               "&& !document.querySelector('.leaflet-pan-anim')")
     assert page.locator("ol.results h3").all_inner_texts() == HOSTILE
     assert page.dialogs == []
     assert "49" not in page.locator("ol.results").inner_text()

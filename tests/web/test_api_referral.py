@@ -204,3 +204,14 @@ def test_generated_bodies_get_documented_responses_and_never_a_500(app, make_cen
         case.call_and_validate(checks=CHECKS)
 
     check()
+
+
+def test_the_chosen_centers_listing_answers_what_it_can(client, make_center):
+    chosen = make_center(drug_classes=["platinum"], telehealth_preassessment=True)
+    body = client.post("/api/referral/assess", json={
+        "drug": "carboplatin", "patient": {"age_years": 60}, "center_id": chosen.id,
+        "reactions": [{"drug": "carboplatin", "years_ago": 1, "symptoms": ["urticaria"]}]}).get_json()
+    answers = {q["code"]: q for q in body["questions_for_center"]}
+    assert answers["telehealth"]["answer"] == "Offers pre-assessment by telehealth."
+    assert answers["telehealth"]["center_id"] == chosen.id
+    assert answers["protocol"]["answer"] is None

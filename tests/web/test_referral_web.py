@@ -298,3 +298,21 @@ def test_details_never_travel_in_a_url(client):
     assert re.search(r'<form class="referral-form" method="post"', body)
     result = page(client.post("/referral/result", data=form(client)))
     assert all(m == "post" for m in re.findall(r'<form[^>]*method="(\w+)"', result))
+
+
+def test_questions_show_what_the_chosen_centers_listing_already_answers(client, make_center):
+    from datetime import date
+
+    chosen = make_center(name="Chosen Clinic", drug_classes=["platinum"], wait_weeks=9,
+                         wait_reported_on=date(2026, 9, 14), procedures_per_year=75)
+    prefilled = page(client.get(f"/referral?drug=carboplatin&center={chosen.id}"))
+    assert f'name="center" value="{chosen.id}"' in prefilled
+    body = page(client.post("/referral/result", data=form(client, center=str(chosen.id))))
+    assert "Chosen Clinic" in body
+    assert "Listing says: About 9 weeks. (as of 2026-09-14)" in body
+    assert "Listing says: About 75 desensitizations a year." in body
+
+
+def test_without_a_chosen_center_the_questions_stay_open(client):
+    body = page(client.post("/referral/result", data=form(client)))
+    assert "Listing says" not in body
