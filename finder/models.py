@@ -76,6 +76,9 @@ class CenterFields(SQLModel):
     @classmethod
     def _strip(cls, value):
         if isinstance(value, str):
+            # NUL and other control characters: PostgreSQL refuses NUL, and none belongs in text
+            if any(ord(ch) < 32 and ch not in "\n\r\t" for ch in value) or "\x7f" in value:
+                raise ValueError("must not contain control characters")
             value = " ".join(value.split()) if "\n" not in value else value.strip()
             return value or None
         return value

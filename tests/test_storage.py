@@ -127,3 +127,10 @@ def test_pediatric_and_adult_are_derived_from_the_age_range(db):
     assert (adults.pediatric, adults.adult) == (False, True)
     assert (everyone.pediatric, everyone.adult) == (True, True)
     assert {c.id for c in directory.list_centers(db, pediatric=True).items} == {children.id, everyone.id}
+
+
+@pytest.mark.parametrize("field", ["name", "street", "travel_note", "referral_process"])
+def test_control_characters_are_refused_on_every_database(db, field):
+    with pytest.raises(directory.ListingValidationError) as error:
+        directory.create_center(db, center_data(**{field: "Ward\x00 5"}), actor="t")
+    assert field in error.value.errors
