@@ -232,7 +232,8 @@ def main():
     print(f"{'kind':<12}{'count':>8}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}")
     for kind in ("search_page", "api_search", "referral", "edit"):
         values = latencies.get(kind, [])
-        print(f"{kind:<12}{len(values):>8}{pct(values, 50):>9.1f}{pct(values, 95):>9.1f}{pct(values, 99):>9.1f}")
+        print(f"{kind:<12}{len(values):>8}"
+              f"{pct(values, 50):>9.1f}{pct(values, 95):>9.1f}{pct(values, 99):>9.1f}")
     print(f"{'all':<12}{len(every):>8}{pct(every, 50):>9.1f}{pct(every, 95):>9.1f}{pct(every, 99):>9.1f}")
     print("errors by kind:", dict(errors) or "none")
     server_errors = sum(n for k, n in errors.items() if ":5" in k)

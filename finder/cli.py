@@ -138,7 +138,8 @@ def stale(months: int | None, csv_file: Path | None):
     for r in records:
         contact = r["editors"] or r["center_email"] or r["phone"] or "no contact on file"
         when = f"last confirmed {r['verified_on']}" if r["verified_on"] else "never confirmed"
-        click.echo(f"{r['id']:>5}  {r['status']:<10} {when:<26} {r['name']}, {r['organisation']}  [{contact}]")
+        click.echo(f"{r['id']:>5}  {r['status']:<10} {when:<26} "
+                   f"{r['name']}, {r['organisation']}  [{contact}]")
     click.echo(f"{len(records)} listing(s) need confirming (stale after {months} months).")
     if csv_file:
         with csv_file.open("w", newline="", encoding="utf-8") as handle:

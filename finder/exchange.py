@@ -76,7 +76,8 @@ def load(text: str, fmt: str) -> list[dict]:
         try:
             data = json.loads(text)
         except json.JSONDecodeError as error:
-            raise ImportRejected([(0, "file", f"not valid JSON: {error.msg} at line {error.lineno}")]) from None
+            problem = f"not valid JSON: {error.msg} at line {error.lineno}"
+            raise ImportRejected([(0, "file", problem)]) from None
         rows = data.get("centers") if isinstance(data, dict) else data
         if not isinstance(rows, list):
             raise ImportRejected([(0, "file", 'expected a list of centers or {"centers": [...]}')])

@@ -13,8 +13,15 @@ from sqlalchemy import JSON, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from finder.vocabulary import (
-    ACCEPTING_REFERRALS, ADULT_AGE, CENTER_STATUSES, COSTS, DRUG_CLASSES, REFERRAL_FROM, ROUTES,
-    WEEKDAYS, is_language_tag,
+    ACCEPTING_REFERRALS,
+    ADULT_AGE,
+    CENTER_STATUSES,
+    COSTS,
+    DRUG_CLASSES,
+    REFERRAL_FROM,
+    ROUTES,
+    WEEKDAYS,
+    is_language_tag,
 )
 
 PHONE = re.compile(r"^\+?[0-9 ()\-.]{6,25}$")

@@ -5,11 +5,13 @@ enough matches (or the whole globe), so the cost follows the centers near the pa
 size of the directory. Candidates are ranked by cheap haversine distance; geopy's geodesic
 distance, the one shown, is computed only for the few that can still make the list.
 """
+import json
 import math
 from dataclasses import dataclass
+from functools import cache
 
 from geopy.distance import geodesic
-from sqlalchemy import and_, or_
+from sqlalchemy import String, and_, bindparam, cast, func, or_, true
 from sqlmodel import Session, select
 
 from finder.geocoding.place import Place
@@ -18,15 +20,20 @@ from finder.vocabulary import ADULT_AGE
 
 EARTH_KM = 6371.009  # geopy's great_circle mean radius
 HALF_EQUATOR_KM = math.pi * EARTH_KM  # no two points on the globe are farther apart
-START_KM = 50.0
+START_KM = 10.0
 # Spherical and ellipsoidal distances differ by < 0.6 %; this margin keeps every center that
 # could rank by geodesic distance inside the box searched by spherical distance.
 SLACK = 1.01
+GLOBE_KM = 5000.0
+_WGS84 = geodesic()  # geopy's geodesic (WGS-84); .measure() skips building a Distance per pair
 SIMILAR_KM, SIMILAR_FRACTION = 20.0, 0.10  # "similar distance" for regional telehealth-first
 
-_COLUMNS = (Center.id, Center.name, Center.lat, Center.lon, Center.status, Center.drug_classes,
-            Center.routes, Center.age_min_years, Center.age_max_years, Center.cost,
-            Center.languages, Center.telehealth_preassessment, Center.accepting_referrals)
+# Lists come back as their JSON text: a quoted code is found in it without decoding each row.
+_COLUMNS = (Center.id, Center.name, Center.lat, Center.lon, Center.status,
+            cast(Center.drug_classes, String).label("drug_classes"),
+            cast(Center.routes, String).label("routes"), Center.age_min_years,
+            Center.age_max_years, Center.cost, cast(Center.languages, String).label("languages"),
+            Center.telehealth_preassessment, Center.accepting_referrals)
 
 
 @dataclass(frozen=True)
@@ -55,12 +62,12 @@ class Criteria:
     age: int | None = None
 
     def admits(self, row) -> bool:
-        """True when a listing (a Center or a row of _COLUMNS) fits every criterion."""
+        """True when a row of _COLUMNS (lists as JSON text) fits every criterion."""
         if row.status != "active":
             return False
-        if self.drug_class and self.drug_class not in (row.drug_classes or ()):
+        if self.drug_class and f'"{self.drug_class}"' not in (row.drug_classes or ""):
             return False
-        if self.route and self.route not in (row.routes or ()):
+        if self.route and f'"{self.route}"' not in (row.routes or ""):
             return False
         if self.child and not (row.age_min_years is None or row.age_min_years < ADULT_AGE):
             return False
@@ -70,7 +77,7 @@ class Criteria:
             return False
         if self.cost == "public" and row.cost not in ("public", "both"):
             return False
-        if self.language and not speaks(row.languages or (), self.language):
+        if self.language and not speaks(json.loads(row.languages or "[]"), self.language):
             return False
         return not (self.telehealth and not row.telehealth_preassessment)
 
@@ -109,15 +116,45 @@ def bounding_box(lat: float, lon: float, km: float) -> tuple[float, float, list[
     return lat_min, lat_max, spans
 
 
-def _rows_in(session: Session, box) -> list:
-    # status is checked in Python: an equality on the status index would otherwise tempt the
-    # SQLite planner away from the (lat, lon) range.
-    query = select(*_COLUMNS)
-    if box is not None:
-        lat_min, lat_max, spans = box
-        query = query.where(and_(Center.lat >= lat_min, Center.lat <= lat_max,
-                                 or_(*(and_(Center.lon >= w, Center.lon <= e) for w, e in spans))))
-    return list(session.exec(query).all())
+@cache
+def _statement(spans: int, drug: bool, route: bool, child: bool, age: bool, public: bool,
+               telehealth: bool):
+    """The prefilter query for one shape of search, built once (values are bound per call).
+
+    SQL narrows the rows; Criteria.admits, in Python, stays the rule. The status test is an
+    expression so the SQLite planner keeps to the (lat, lon) index rather than the status one.
+    """
+    query = select(*_COLUMNS).where(func.coalesce(Center.status, "") == "active")
+    if spans:
+        query = query.where(Center.lat >= bindparam("lat_min"), Center.lat <= bindparam("lat_max"),
+                            or_(*(and_(Center.lon >= bindparam(f"west{i}"),
+                                       Center.lon <= bindparam(f"east{i}")) for i in range(spans))))
+    if drug:  # a JSON list holds '"code"'; LIKE's "_" may over-match, admits() is exact
+        query = query.where(cast(Center.drug_classes, String).like(bindparam("drug")))
+    if route:
+        query = query.where(cast(Center.routes, String).like(bindparam("route")))
+    if child:
+        query = query.where(or_(Center.age_min_years.is_(None), Center.age_min_years < ADULT_AGE))
+    if age:
+        query = query.where(or_(Center.age_min_years.is_(None), Center.age_min_years <= bindparam("age")),
+                            or_(Center.age_max_years.is_(None), Center.age_max_years >= bindparam("age")))
+    if public:
+        query = query.where(Center.cost.in_(("public", "both")))
+    if telehealth:
+        query = query.where(Center.telehealth_preassessment == true())
+    return query
+
+
+def _rows_in(session: Session, box, criteria: "Criteria") -> list:
+    lat_min, lat_max, spans = box if box is not None else (None, None, [])
+    params = {"lat_min": lat_min, "lat_max": lat_max, "age": criteria.age,
+              "drug": f'%"{criteria.drug_class}"%', "route": f'%"{criteria.route}"%'}
+    for i, (west, east) in enumerate(spans):
+        params[f"west{i}"], params[f"east{i}"] = west, east
+    query = _statement(len(spans), bool(criteria.drug_class), bool(criteria.route),
+                       criteria.child, criteria.age is not None, criteria.cost == "public",
+                       bool(criteria.telehealth))
+    return list(session.execute(query, params).all())
 
 
 def _reach(km: float, regional: bool) -> float:
@@ -126,18 +163,51 @@ def _reach(km: float, regional: bool) -> float:
     return km + max(SIMILAR_KM, SIMILAR_FRACTION * km) if regional else km
 
 
-def telehealth_first(ranked: list, distance=lambda m: m.distance_km,
-                     telehealth=lambda m: m.center.telehealth_preassessment) -> list:
-    """Among centers at a similar distance (within 10 % or 20 km of the nearest of them),
-    those offering a telehealth pre-assessment first; otherwise the order is kept."""
-    ordered, i = [], 0
-    while i < len(ranked):
-        j, reach = i, _reach(distance(ranked[i]), True)
-        while j < len(ranked) and distance(ranked[j]) <= reach:
-            j += 1
-        ordered += sorted(ranked[i:j], key=lambda m: not telehealth(m))
-        i = j
-    return ordered
+class _Geodesic:
+    """Geodesic km from the origin, computed at most once per row. Spherical km bound it
+    (geodesic is within SLACK of it either way), so most rows never need it."""
+
+    def __init__(self, origin: tuple[float, float]):
+        self.origin, self.known = origin, {}
+
+    def __call__(self, pair) -> float:
+        row = pair[1]
+        if row.id not in self.known:
+            self.known[row.id] = _WGS84.measure(self.origin, (row.lat, row.lon))
+        return self.known[row.id]
+
+    def within(self, pair, km: float) -> bool:
+        return pair[0] * SLACK <= km or (pair[0] / SLACK <= km and self(pair) <= km)
+
+
+def _key(ranked):
+    return ranked[0], ranked[1].name, ranked[1].id
+
+
+def _nearest(pairs: list, k: int, exact: _Geodesic) -> list:
+    """The k (geodesic km, row) nearest, ties by name then id; `pairs` sorted by spherical km.
+    Stops measuring once the next spherical distance rules a row out."""
+    done: list = []
+    for pair in pairs if k > 0 else ():
+        if len(done) >= k and pair[0] / SLACK > done[k - 1][0]:
+            break
+        done.append((exact(pair), pair[1]))
+        done.sort(key=_key)
+    return done[:k]
+
+
+def _regional_order(pairs: list, k: int, exact: _Geodesic) -> list:
+    """telehealth_first over the nearest pairs, measuring only what decides the first k."""
+    out, rest = [], pairs
+    while rest and len(out) < k:
+        reach = _reach(_nearest(rest, 1, exact)[0][0], True)
+        group = [p for p in rest if exact.within(p, reach)]
+        taken = {id(p) for p in group}
+        rest = [p for p in rest if id(p) not in taken]
+        for offers in (True, False):
+            same = [p for p in group if bool(p[1].telehealth_preassessment) is offers]
+            out += _nearest(same, k - len(out), exact)
+    return out
 
 
 def find_centers(place: Place, *, session: Session, drug_class: str | None = None,
@@ -167,7 +237,7 @@ def _search(session, lat, lon, criteria, limit, accepting, regional, radius) -> 
     km = min(START_KM, radius * SLACK) if radius is not None else START_KM
     while True:
         box = bounding_box(lat, lon, km)
-        fitting = [(haversine_km(lat, lon, r.lat, r.lon), r) for r in _rows_in(session, box)
+        fitting = [(haversine_km(lat, lon, r.lat, r.lon), r) for r in _rows_in(session, box, criteria)
                    if criteria.admits(r)]
         fitting.sort(key=lambda pair: pair[0])
         shown = [p for p in fitting if not accepting or p[1].accepting_referrals == "yes"]
@@ -181,29 +251,31 @@ def _search(session, lat, lon, criteria, limit, accepting, regional, radius) -> 
         if radius is not None:
             needed = min(needed, radius * SLACK)
         if box is None or needed <= km:
-            return _rank(session, (lat, lon), fitting, shown, needed, limit, regional, radius,
-                         count_refusing=bool(accepting))
-        km = max(km * 2, min(needed, km * 8), 1.0)
+            return _rank(session, (lat, lon), fitting, [p for p in shown if p[0] <= needed],
+                         limit, regional, radius, count_refusing=bool(accepting))
+        km = min(needed, km * 8) if len(shown) >= limit else _grow(km, len(shown), limit)
+        km = HALF_EQUATOR_KM if km > GLOBE_KM else km  # that far, read everything at once
 
 
-def _rank(session, origin, fitting, shown, needed, limit, regional, radius, count_refusing):
-    """Geodesic distances for the candidates still in the running, then the final order."""
-    def measured(pairs):
-        return [(geodesic(origin, (r.lat, r.lon)).km, r) for d, r in pairs if d <= needed]
+def _grow(km: float, found: int, wanted: int) -> float:
+    """The next box: as if matches were spread evenly, enough for `wanted`, within 2-8 times."""
+    factor = math.sqrt(wanted / found) * 1.3 if found else 4.0
+    return max(km * min(max(factor, 2.0), 8.0), 1.0)
 
-    ranked = sorted(measured(shown), key=lambda m: (m[0], m[1].name, m[1].id))
+
+def _rank(session, origin, fitting, shown, limit, regional, radius, count_refusing):
+    """The final order, measuring geodesic km only where it decides something."""
+    exact = _Geodesic(origin)
     if radius is not None:
-        ranked = [m for m in ranked if m[0] <= radius]
-    if regional:
-        ranked = telehealth_first(ranked, lambda m: m[0], lambda m: m[1].telehealth_preassessment)
-    ranked = ranked[:limit]
+        shown = [p for p in shown if exact.within(p, radius)]
+    ranked = _regional_order(shown, limit, exact) if regional else _nearest(shown, limit, exact)
     centers = {c.id: c for c in _load(session, [r.id for _, r in ranked])}
     matches = [Match(centers[r.id], d) for d, r in ranked]
     left_out = 0
     if count_refusing:
-        farthest = max((d for d, _ in ranked), default=radius)
-        refusing = [p for p in fitting if p[1].accepting_referrals != "yes"]
-        left_out = sum(1 for d, _ in measured(refusing) if farthest is None or d <= farthest)
+        farthest = max((d for d, _ in ranked), default=None)  # nothing listed: all count
+        left_out = sum(1 for p in fitting if p[1].accepting_referrals != "yes"
+                       and (farthest is None or exact.within(p, farthest)))
     return SearchResult(matches, False, left_out)
 
 

@@ -9,7 +9,7 @@ def test_stale_lists_unverified_and_stale_with_editor_contact(app, session, make
     now = datetime.now(UTC)
     fresh = make_center(name="Fresh Clinic")
     old = make_center(name="Old Clinic", phone="+61 8 8000 0000")
-    never = make_center(name="Never Clinic")
+    make_center(name="Never Clinic")
     session.get(Center, fresh.id).verified_at = now - timedelta(days=30)
     session.get(Center, old.id).verified_at = now - timedelta(days=500)
     session.add(Account(email="editor@old.example.org", password_hash="x", role="center_editor",

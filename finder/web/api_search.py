@@ -9,6 +9,7 @@ from finder.geocoding import GeocodeInputError
 from finder.web.errors import error_response
 from finder.web.params import text_arg
 from finder.web.present import center_public
+from finder.web.search_cache import cached
 from finder.web.search_query import read_search_query, run_search
 from finder.web.session import geocoder, settings
 
@@ -54,6 +55,7 @@ def geocode():
 
 
 @bp.get("/search")
+@cached
 def search():
     query = read_search_query()
     if not query.has_place:

@@ -4,7 +4,12 @@ from sqlalchemy import text
 
 from finder import directory
 from finder.vocabulary import (
-    ACCEPTING_REFERRALS, COSTS, DRUG_CLASSES, DRUG_GROUPS, REFERRAL_FROM, WEEKDAY_NAMES,
+    ACCEPTING_REFERRALS,
+    COSTS,
+    DRUG_CLASSES,
+    DRUG_GROUPS,
+    REFERRAL_FROM,
+    WEEKDAY_NAMES,
 )
 from finder.web.params import bool_arg, choice_arg
 from finder.web.present import center_public

@@ -7,6 +7,7 @@ from flask import Blueprint, current_app, render_template, request, url_for
 from finder.maps import build_base_map, map_data
 from finder.vocabulary import ACCEPTING_REFERRALS, COSTS, DRUG_CLASSES
 from finder.web.present import center_public
+from finder.web.search_cache import cached
 from finder.web.search_query import SearchOutcome, read_search_query, run_search
 from finder.web.session import settings
 
@@ -32,6 +33,7 @@ def _build_map(state) -> None:
 
 
 @bp.get("/search")
+@cached
 def results():
     query = read_search_query(max_limit=25)
     if not query.has_place:  # first visit: the empty form

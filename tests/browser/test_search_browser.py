@@ -1,6 +1,7 @@
 """The search page in headless Chromium with every request outside 127.0.0.1 blocked: the map,
 its markers and popups, hostile listing names, the keyboard-only form, geolocation and axe."""
 import pytest
+from playwright.sync_api import expect
 
 from finder.directory import create_center
 from tests.browser.conftest import run_axe, save_screenshot
@@ -25,7 +26,7 @@ def city_centers(names=None) -> list[dict]:
 def open_results(page, live_server, query="location=Brisbane"):
     page.goto(f"{live_server.url}/search?{query}")
     page.wait_for_selector("#map_results.leaflet-container")
-    page.wait_for_function("document.querySelectorAll('.leaflet-marker-icon').length > 0")
+    page.locator(".leaflet-marker-icon").first.wait_for()
 
 
 def test_map_draws_offline_with_markers_and_a_popup(page, live_server):
@@ -45,15 +46,12 @@ def test_map_draws_offline_with_markers_and_a_popup(page, live_server):
 
 def test_hostile_names_stay_text_in_list_and_popups(page, live_server):
     seed(live_server, *city_centers(HOSTILE))
-    open_results(page, live_server)
     for i, name in enumerate(HOSTILE, start=1):
+        open_results(page, live_server)  # a fresh map for each popup: no auto-pan in between
         page.locator(f".leaflet-marker-icon[title^='{i}. ']").click()
         popup = page.locator(".leaflet-popup-content strong")
         popup.wait_for()
         assert popup.inner_text() == name
-        page.locator(".leaflet-popup-close-button").click()  # and let any auto-pan settle
-        page.wait_for_function("!document.querySelector('.leaflet-popup') "
-                               "&& !document.querySelector('.leaflet-pan-anim')")
     assert page.locator("ol.results h3").all_inner_texts() == HOSTILE
     assert page.dialogs == []
     assert "49" not in page.locator("ol.results").inner_text()
@@ -114,7 +112,7 @@ def test_refused_geolocation_leaves_a_message_and_a_usable_form(page, live_serve
     page.goto(f"{live_server.url}/search")
     page.locator("#use-location").click()
     status = page.locator("#geo-status")
-    page.wait_for_function("document.getElementById('geo-status').textContent.includes('could not')")
+    expect(status).to_contain_text("could not use your location")
     assert "Type your town" in status.inner_text()
     assert page.evaluate("document.activeElement.id") == "location"
     page.keyboard.type("Brisbane")
@@ -129,7 +127,7 @@ def test_granted_geolocation_searches_near_the_browser(page, live_server):
     page.context.set_geolocation({"latitude": -37.81, "longitude": 144.96})
     page.goto(f"{live_server.url}/search")
     page.locator("#use-location").click()
-    page.wait_for_function("document.getElementById('lat').value !== ''")
+    expect(page.locator("#lat")).not_to_have_value("")
     with page.expect_navigation():
         page.locator("button[type=submit]").click()
     assert page.locator("ol.results h3").first.inner_text() == "Melbourne allergy clinic"
@@ -141,6 +139,6 @@ def test_no_serious_accessibility_violations(page, live_server, path):
     ids = seed(live_server, *city_centers())
     page.goto(live_server.url + path.format(id=ids[0]))
     if "location=Brisbane" in path:
-        page.wait_for_function("document.querySelectorAll('.leaflet-marker-icon').length > 0")
+        page.locator(".leaflet-marker-icon").first.wait_for()
     violations = run_axe(page)
     assert violations == [], [(v["id"], v["nodes"][0]["target"]) for v in violations]

@@ -186,3 +186,11 @@ def test_tile_origin_is_allowed_for_images(app_factory):
     client = app.test_client()
     assert "https://tiles.example.org" in client.get("/search").headers["Content-Security-Policy"]
     assert "tiles.example.org/{z}/{x}/{y}.png" in client.get("/map/base.js").get_data(as_text=True)
+
+
+def test_a_repeated_search_is_reused_until_the_directory_changes(client, make_center):
+    make_center(name="First clinic")
+    first = page(client, location="Brisbane")[1]
+    assert page(client, location="Brisbane")[1] == first
+    make_center(name="Second clinic", lat=-27.5, lon=153.0)  # a write: a new audit entry
+    assert "Second clinic" in page(client, location="Brisbane")[1]
