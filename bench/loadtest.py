@@ -48,8 +48,8 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def prepare_database(workdir: Path) -> str:
-    if answers("127.0.0.1", 5432):
+def prepare_database(workdir: Path, sqlite: bool = False) -> str:
+    if not sqlite and answers("127.0.0.1", 5432):
         import psycopg
         with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as conn:
             conn.execute("DROP DATABASE IF EXISTS finder_load")
@@ -200,10 +200,11 @@ def main():
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--clients", type=int, default=32)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--sqlite", action="store_true", help="use SQLite even when PostgreSQL answers")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
-        database_url = prepare_database(workdir)
+        database_url = prepare_database(workdir, args.sqlite)
         env = server_env(workdir, database_url)
         token, ids = admin_token(env)
         port = free_port()

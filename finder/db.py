@@ -8,7 +8,7 @@ from sqlmodel import Session, create_engine
 def build_engine(url: str) -> Engine:
     """An engine for `url`; SQLite gets WAL, foreign keys and a busy timeout on every connection."""
     if not url.startswith("sqlite"):
-        return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5,
+        return create_engine(url, pool_pre_ping=True, pool_size=8, max_overflow=4,
                              connect_args={"connect_timeout": 5})
     in_memory = url in ("sqlite://", "sqlite:///:memory:")
     engine = create_engine(

@@ -7,8 +7,9 @@ distance, the one shown, is computed only for the few that can still make the li
 """
 import json
 import math
+import time
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from geopy.distance import geodesic
 from sqlalchemy import String, and_, bindparam, cast, func, or_, true
@@ -20,12 +21,22 @@ from finder.vocabulary import ADULT_AGE
 
 EARTH_KM = 6371.009  # geopy's great_circle mean radius
 HALF_EQUATOR_KM = math.pi * EARTH_KM  # no two points on the globe are farther apart
-START_KM = 10.0
+START_KM = 10.0  # the smallest first box
+INHABITED_KM2 = 1.5e8  # Earth's land area: where centers can be, for the first box's size
+DENSITY_TTL_S = 60.0
+_density: dict[int, tuple[float, int]] = {}  # engine id -> (read at, active centers)
 # Spherical and ellipsoidal distances differ by < 0.6 %; this margin keeps every center that
 # could rank by geodesic distance inside the box searched by spherical distance.
 SLACK = 1.01
 GLOBE_KM = 5000.0
 _WGS84 = geodesic()  # geopy's geodesic (WGS-84); .measure() skips building a Distance per pair
+
+
+@lru_cache(maxsize=200_000)
+def geodesic_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """geopy's geodesic km, remembered: patients come from a limited set of places (the
+    gazetteer's) and centers rarely move, so the same pairs recur and each costs ~0.2 ms."""
+    return _WGS84.measure((lat1, lon1), (lat2, lon2))
 SIMILAR_KM, SIMILAR_FRACTION = 20.0, 0.10  # "similar distance" for regional telehealth-first
 
 # Lists come back as their JSON text: a quoted code is found in it without decoding each row.
@@ -173,7 +184,7 @@ class _Geodesic:
     def __call__(self, pair) -> float:
         row = pair[1]
         if row.id not in self.known:
-            self.known[row.id] = _WGS84.measure(self.origin, (row.lat, row.lon))
+            self.known[row.id] = geodesic_km(*self.origin, row.lat, row.lon)
         return self.known[row.id]
 
     def within(self, pair, km: float) -> bool:
@@ -233,8 +244,24 @@ def find_centers(place: Place, *, session: Session, drug_class: str | None = Non
     return SearchResult(matches, outside, found.left_out_not_accepting)
 
 
+def _first_box_km(session: Session, limit: int) -> float:
+    """The box that would hold `limit` centers were they spread evenly over the land: small
+    for a dense directory, wide for a sparse one, so most searches need one or two queries.
+    The count is read at most once a minute per process."""
+    bind = session.get_bind()
+    read_at, active = _density.get(id(bind), (0.0, 0))
+    if time.monotonic() - read_at > DENSITY_TTL_S:
+        active = session.execute(select(func.count()).select_from(Center)
+                                 .where(Center.status == "active")).scalar_one()
+        _density[id(bind)] = (time.monotonic(), active)
+    if active <= limit:
+        return HALF_EQUATOR_KM
+    return max(START_KM, math.sqrt(limit / active * INHABITED_KM2 / math.pi))
+
+
 def _search(session, lat, lon, criteria, limit, accepting, regional, radius) -> SearchResult:
-    km = min(START_KM, radius * SLACK) if radius is not None else START_KM
+    start = _first_box_km(session, limit)
+    km = min(start, radius * SLACK) if radius is not None else start
     while True:
         box = bounding_box(lat, lon, km)
         fitting = [(haversine_km(lat, lon, r.lat, r.lon), r) for r in _rows_in(session, box, criteria)
