@@ -127,7 +127,10 @@ def start_gunicorn(workdir: Path, env: dict, port: int) -> subprocess.Popen:
 
 
 def _ms(text: str) -> float:
-    value, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text).groups()
+    found = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text)
+    if found is None:
+        raise SystemExit(f"unexpected wrk latency figure {text!r}")
+    value, unit = found.groups()
     return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}[unit]
 
 
@@ -152,8 +155,8 @@ def load_wrk(url: str, seconds: int, connections: int, unique: bool = False) -> 
     if "Non-2xx" in out:
         raise SystemExit(f"errors while loading {url}:\n{out}")
     return {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
-            "p50": _ms(re.search(r"50%\s+(\S+)", out).group(1)),
-            "p99": _ms(re.search(r"99%\s+(\S+)", out).group(1))}
+            "p50": _ms(re.search(r"^\s+50%\s+(\S+)", out, re.M).group(1)),
+            "p99": _ms(re.search(r"^\s+99%\s+(\S+)", out, re.M).group(1))}
 
 
 def load_python(url: str, seconds: int, connections: int, unique: bool = False) -> dict:

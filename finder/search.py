@@ -22,9 +22,8 @@ from finder.vocabulary import ADULT_AGE
 EARTH_KM = 6371.009  # geopy's great_circle mean radius
 HALF_EQUATOR_KM = math.pi * EARTH_KM  # no two points on the globe are farther apart
 START_KM = 10.0  # the smallest first box
-INHABITED_KM2 = 1.5e8  # Earth's land area: where centers can be, for the first box's size
 DENSITY_TTL_S = 60.0
-_density: dict[int, tuple[float, int]] = {}  # engine id -> (read at, active centers)
+_density: dict[str, tuple[float, tuple[int, float]]] = {}  # database URL -> (read at, (count, km²))
 # Spherical and ellipsoidal distances differ by < 0.6 %; this margin keeps every center that
 # could rank by geodesic distance inside the box searched by spherical distance.
 SLACK = 1.01
@@ -245,18 +244,24 @@ def find_centers(place: Place, *, session: Session, drug_class: str | None = Non
 
 
 def _first_box_km(session: Session, limit: int) -> float:
-    """The box that would hold `limit` centers were they spread evenly over the land: small
-    for a dense directory, wide for a sparse one, so most searches need one or two queries.
-    The count is read at most once a minute per process."""
-    bind = session.get_bind()
-    read_at, active = _density.get(id(bind), (0.0, 0))
+    """The box that would hold `limit` centers were they spread evenly over the area the
+    directory covers: small for a dense directory, wide for a sparse one, so most searches
+    need one or two queries. The count and extent are read at most once a minute."""
+    key = str(session.get_bind().url)
+    read_at, (active, area_km2) = _density.get(key, (0.0, (0, 0.0)))
     if time.monotonic() - read_at > DENSITY_TTL_S:
-        active = session.execute(select(func.count()).select_from(Center)
-                                 .where(Center.status == "active")).scalar_one()
-        _density[id(bind)] = (time.monotonic(), active)
+        active, south, north, west, east = session.execute(
+            select(func.count(), func.min(Center.lat), func.max(Center.lat), func.min(Center.lon),
+                   func.max(Center.lon)).where(Center.status == "active")).one()
+        area_km2 = 0.0
+        if active:
+            height = math.radians(north - south) * EARTH_KM
+            width = math.radians(east - west) * EARTH_KM * math.cos(math.radians((north + south) / 2))
+            area_km2 = max(height, START_KM) * max(width, START_KM)
+        _density[key] = (time.monotonic(), (active, area_km2))
     if active <= limit:
         return HALF_EQUATOR_KM
-    return max(START_KM, math.sqrt(limit / active * INHABITED_KM2 / math.pi))
+    return max(START_KM, math.sqrt(limit / active * area_km2 / math.pi))
 
 
 def _search(session, lat, lon, criteria, limit, accepting, regional, radius) -> SearchResult:

@@ -5,6 +5,7 @@
 fuzzy matching. Nothing here parses the big source files per request.
 """
 import math
+import re
 import sqlite3
 import threading
 from dataclasses import dataclass, field
@@ -158,7 +159,9 @@ class Gazetteer:
 
     def suggest(self, text: str, limit: int = 8) -> list[Place]:
         """Places whose words start with what was typed, best first (home country, size)."""
-        words = prefix_words(text)
+        # FTS5 tokenises on punctuation: "o'connor" or "a/b" inside one quoted prefix term
+        # would be a phrase query, which prefix search refuses; give it the parts instead.
+        words = [part for word in prefix_words(text) for part in re.findall(r"[0-9a-z]+", word)]
         if not words or limit < 1:
             return []
         if len(words) == 1 and words[0].isdigit():

@@ -217,3 +217,8 @@ def test_geocoding_arbitrary_text_answers_or_refuses_politely(gazetteer, text):
         assert error.message
     else:
         assert result.match is not None or result.message
+
+
+@pytest.mark.parametrize("typed", ["manage/submit.html", "O'Connor", "wagga-wag", "...", "a.b.c/d"])
+def test_autocomplete_takes_punctuation_in_its_stride(gazetteer, typed):
+    gazetteer.suggest(typed)  # FTS5 phrase errors used to escape from here
