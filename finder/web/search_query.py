@@ -1,6 +1,5 @@
 """The patient search as the page and the API share it: read the query string once (400 on a
 bad value), then geocode, resolve the drug, rank the centers and look up travel help."""
-import importlib
 from dataclasses import asdict, dataclass, field
 
 from flask import abort
@@ -9,6 +8,7 @@ from finder.drugs import DrugMatch, resolve_drug
 from finder.geocoding import GeocodeInputError, GeocodeResult
 from finder.geocoding.place import Place
 from finder.search import SearchResult, find_centers
+from finder.travel import travel_assistance
 from finder.vocabulary import ROUTES, is_language_tag
 from finder.web.params import bool_arg, choice_arg, float_arg, int_arg, text_arg
 from finder.web.session import db, geocoder
@@ -102,11 +102,4 @@ def run_search(query: SearchQuery) -> SearchOutcome:
     return outcome
 
 
-def travel_assistance(place: Place, matches) -> dict | None:
-    """finder.travel's answer when that module is installed, else None."""
-    try:
-        travel = importlib.import_module("finder.travel")
-    except ModuleNotFoundError:
-        return None
-    return travel.travel_assistance(place, matches)
 

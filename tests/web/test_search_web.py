@@ -194,3 +194,18 @@ def test_a_repeated_search_is_reused_until_the_directory_changes(client, make_ce
     assert page(client, location="Brisbane")[1] == first
     make_center(name="Second clinic", lat=-27.5, lon=153.0)  # a write: a new audit entry
     assert "Second clinic" in page(client, location="Brisbane")[1]
+
+
+def test_travel_help_shows_for_regional_patients_and_when_likely_only(client, make_center):
+    make_center(name="Brisbane Clinic", lat=-27.47, lon=153.02)
+    _, city = page(client, location="Brisbane")  # MM1, nearest center in town
+    assert "Help with travel costs" not in city
+    _, remote = page(client, location="Mount Isa")  # MM6, the nearest center ~1,500 km away
+    assert "Help with travel costs: Patient Travel Subsidy Scheme" in remote
+    assert "you may be eligible" in remote
+
+
+def test_each_result_prepares_a_referral_for_that_center(client, make_center):
+    center = make_center(name="Brisbane Clinic", lat=-27.47, lon=153.02)
+    _, html = page(client, location="Brisbane", drug="amoxicillin")
+    assert f"&amp;center={center.id}" in html
