@@ -107,7 +107,10 @@ def main() -> None:
         database_url = f"sqlite:///{Path(tmp) / 'bench.sqlite'}"
         seed(database_url)
         env = {k: v for k, v in os.environ.items() if not k.startswith("FINDER_")}
+        # Both sides do their full work: /api/search's response cache would otherwise answer
+        # the repeated query from memory while the FHIR search computes every time.
         env.update(FINDER_DATABASE_URL=database_url, FINDER_INSTANCE_PATH=tmp,
+                   FINDER_SEARCH_CACHE_SECONDS="0",
                    FINDER_GAZETTEER_PATH=str(ROOT / "instance" / "gazetteer.sqlite"))
         port = free_port()
         server = subprocess.Popen(

@@ -35,6 +35,7 @@ class Settings:
     https: bool = False
     ratelimit_storage_uri: str = "memory://"
     gazetteer_path: Path | None = None
+    search_cache_seconds: int = 60
     testing: bool = False
 
     def with_overrides(self, **overrides) -> "Settings":
@@ -122,7 +123,7 @@ def load_settings(env: dict | None = None) -> Settings:
         "FINDER_DATABASE_URL", "FINDER_SECRET_KEY", "FINDER_GEOCODER", "FINDER_MAP_ASSETS",
         "FINDER_TILE_URL", "FINDER_TILE_ATTRIBUTION", "FINDER_PORT", "FINDER_INSTANCE_PATH",
         "FINDER_DEFAULT_COUNTRY", "FINDER_STALE_MONTHS", "FINDER_HTTPS",
-        "FINDER_RATELIMIT_STORAGE_URI", "FINDER_GAZETTEER_PATH",
+        "FINDER_RATELIMIT_STORAGE_URI", "FINDER_GAZETTEER_PATH", "FINDER_SEARCH_CACHE_SECONDS",
     }
     unknown = sorted(k for k in env if k.startswith("FINDER_") and k not in known)
     if unknown:
@@ -149,4 +150,5 @@ def load_settings(env: dict | None = None) -> Settings:
         https=_bool(env, "FINDER_HTTPS"),
         ratelimit_storage_uri=ratelimit,
         gazetteer_path=Path(gazetteer) if gazetteer else instance_path / "gazetteer.sqlite",
+        search_cache_seconds=_int(env, "FINDER_SEARCH_CACHE_SECONDS", 60, 0, 3600),
     )

@@ -56,3 +56,11 @@ def test_postgres_urls_use_psycopg_3(tmp_path):
 
 def test_tiles_can_be_switched_off(tmp_path):
     assert load_settings({"FINDER_INSTANCE_PATH": str(tmp_path), "FINDER_TILE_URL": "none"}).tile_url == ""
+
+
+def test_search_cache_can_be_turned_off_and_is_bounded(tmp_path):
+    assert load_settings({"FINDER_INSTANCE_PATH": str(tmp_path)}).search_cache_seconds == 60
+    off = load_settings({"FINDER_INSTANCE_PATH": str(tmp_path), "FINDER_SEARCH_CACHE_SECONDS": "0"})
+    assert off.search_cache_seconds == 0
+    with pytest.raises(SettingsError, match="FINDER_SEARCH_CACHE_SECONDS"):
+        load_settings({"FINDER_INSTANCE_PATH": str(tmp_path), "FINDER_SEARCH_CACHE_SECONDS": "-1"})

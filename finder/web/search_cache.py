@@ -16,7 +16,6 @@ from sqlalchemy import func, select
 from finder.models import AuditEntry
 from finder.web.session import db
 
-TTL_SECONDS = 60
 ENTRIES = 1024
 
 
@@ -47,13 +46,14 @@ def directory_version() -> int:
 
 def cached(view):
     """Serve `view` from the app's cache when the same query was answered this minute.
-    Only 200 answers are kept; the cache is app.extensions["finder.search_cache"] (None: off)."""
+    Only 200 answers are kept. FINDER_SEARCH_CACHE_SECONDS=0 (or
+    app.extensions["finder.search_cache"] = None) turns it off."""
     def wrapper(*args, **kwargs):
+        ttl = current_app.config["FINDER"].search_cache_seconds
         cache = current_app.extensions.setdefault("finder.search_cache", ResponseCache())
-        if cache is None:
+        if cache is None or ttl == 0:
             return view(*args, **kwargs)
-        key = (request.path, request.query_string, directory_version(),
-               int(time.time() // TTL_SECONDS))
+        key = (request.path, request.query_string, directory_version(), int(time.time() // ttl))
         hit = cache.get(key)
         if hit is not None:
             body, mimetype = hit
