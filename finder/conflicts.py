@@ -6,10 +6,10 @@ to the version, so the newest `current.version - loaded_version` of those entrie
 changes the editor has not seen.
 """
 from dataclasses import dataclass
-from datetime import date, datetime
 
 from sqlmodel import Session, select
 
+from finder.directory import plain
 from finder.models import EDITABLE_FIELDS, AuditEntry, Center
 
 VERSIONED_ACTIONS = ("update", "approve", "archive", "verify", "unpublish")
@@ -29,14 +29,6 @@ class Conflict:
     rows: list[ConflictRow]
     mine: dict         # the editor's own changes, to lay over the current listing
     actors: list[str]  # who saved in the meantime
-
-
-def plain(value):
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    if isinstance(value, list):
-        return [plain(v) for v in value]
-    return value
 
 
 def changes_since(session: Session, center: Center, version: int) -> tuple[dict, list[str]]:

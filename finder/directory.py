@@ -56,12 +56,12 @@ def validate_listing(data: dict) -> CenterInput:
         raise ListingValidationError(field_errors(error)) from None
 
 
-def _plain(value):
+def plain(value):
     """A JSON-safe copy of a field value for the audit log."""
     if isinstance(value, datetime | date):
         return value.isoformat()
     if isinstance(value, list):
-        return [_plain(v) for v in value]
+        return [plain(v) for v in value]
     return value
 
 
@@ -113,7 +113,7 @@ def create_center(session: Session, data: dict | CenterInput, *, actor: str,
     center = Center(**listing.model_dump())
     session.add(center)
     session.flush()
-    changes = {k: [None, _plain(v)] for k, v in listing.model_dump().items() if v not in (None, [], False)}
+    changes = {k: [None, plain(v)] for k, v in listing.model_dump().items() if v not in (None, [], False)}
     _audit(session, center.id, "create", actor, changes)
     if commit:
         session.commit()
@@ -140,7 +140,7 @@ def update_center(session: Session, center_id: int, changes: dict, *, expected_v
     except ValidationError as error:
         raise ListingValidationError(field_errors(error)) from None
     clean = listing.model_dump()
-    diff = {f: [_plain(getattr(center, f)), _plain(clean[f])]
+    diff = {f: [plain(getattr(center, f)), plain(clean[f])]
             for f in EDITABLE_FIELDS if clean[f] != getattr(center, f)}
     if not diff and center.version == expected_version:
         return center  # nothing changed: no new version, no audit noise
@@ -170,7 +170,7 @@ def mark_verified(session: Session, center_id: int, *, actor: str,
     now = utcnow()
     version = center.version if expected_version is None else expected_version
     _compare_and_set(session, center, version, {"verified_at": now}, "verify", actor,
-                     {"verified_at": [_plain(center.verified_at), now.isoformat()]})
+                     {"verified_at": [plain(center.verified_at), now.isoformat()]})
     return center
 
 

@@ -64,6 +64,15 @@ def storage_url(request, tmp_path, migrated_sqlite) -> str:
 
 
 @pytest.fixture
+def db(storage_url):
+    """A session on `storage_url`: SQLite, and PostgreSQL when TEST_DATABASE_URL is set."""
+    engine = build_engine(storage_url)
+    with open_session(engine) as session:
+        yield session
+    engine.dispose()
+
+
+@pytest.fixture
 def sqlite_url(tmp_path, migrated_sqlite) -> str:
     path = tmp_path / "finder.sqlite"
     shutil.copy(migrated_sqlite, path)

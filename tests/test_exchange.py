@@ -15,14 +15,6 @@ from tests.conftest import center_data
 DEMO = json.loads(DEMO_FILE.read_text())["centers"]
 
 
-@pytest.fixture
-def db(storage_url):
-    engine = build_engine(storage_url)
-    with open_session(engine) as session:
-        yield session
-    engine.dispose()
-
-
 def snapshot(session):
     return [exchange.listing_record(c) for c in session.exec(select(Center).order_by(Center.id)).all()]
 

@@ -9,14 +9,6 @@ from finder.models import AuditEntry, Center
 from tests.conftest import center_data
 
 
-@pytest.fixture
-def db(storage_url):
-    engine = build_engine(storage_url)
-    with open_session(engine) as session:
-        yield session
-    engine.dispose()
-
-
 def test_migrations_reach_head_and_match_the_models(storage_url):
     migrate.check(storage_url)  # raises when models and migrations disagree
     engine = build_engine(storage_url)

@@ -25,14 +25,6 @@ def snapshot(session):
     return [exchange.listing_record(c) for c in centers]
 
 
-@pytest.fixture
-def db(storage_url):
-    engine = build_engine(storage_url)
-    with open_session(engine) as session:
-        yield session
-    engine.dispose()
-
-
 def import_into_empty(url: str, bundle: dict) -> list[dict]:
     engine = build_engine(url)
     with open_session(engine) as empty:
