@@ -40,6 +40,11 @@ def _configure(app: Flask, settings: Settings) -> None:
     )
     app.json.sort_keys = False
     app.extensions["finder.engine"] = build_engine(settings.database_url)
+    if settings.proxy_hops:  # trust X-Forwarded-For/-Proto from exactly that many proxies
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.proxy_hops,
+                                x_proto=settings.proxy_hops)
 
 
 def _register_extensions(app: Flask) -> None:

@@ -36,6 +36,7 @@ class Settings:
     ratelimit_storage_uri: str = "memory://"
     gazetteer_path: Path | None = None
     search_cache_seconds: int = 60
+    proxy_hops: int = 0
     testing: bool = False
 
     def with_overrides(self, **overrides) -> "Settings":
@@ -124,6 +125,7 @@ def load_settings(env: dict | None = None) -> Settings:
         "FINDER_TILE_URL", "FINDER_TILE_ATTRIBUTION", "FINDER_PORT", "FINDER_INSTANCE_PATH",
         "FINDER_DEFAULT_COUNTRY", "FINDER_STALE_MONTHS", "FINDER_HTTPS",
         "FINDER_RATELIMIT_STORAGE_URI", "FINDER_GAZETTEER_PATH", "FINDER_SEARCH_CACHE_SECONDS",
+        "FINDER_PROXY_HOPS",
     }
     unknown = sorted(k for k in env if k.startswith("FINDER_") and k not in known)
     if unknown:
@@ -151,4 +153,5 @@ def load_settings(env: dict | None = None) -> Settings:
         ratelimit_storage_uri=ratelimit,
         gazetteer_path=Path(gazetteer) if gazetteer else instance_path / "gazetteer.sqlite",
         search_cache_seconds=_int(env, "FINDER_SEARCH_CACHE_SECONDS", 60, 0, 3600),
+        proxy_hops=_int(env, "FINDER_PROXY_HOPS", 0, 0, 5),
     )

@@ -64,3 +64,19 @@ def test_search_cache_can_be_turned_off_and_is_bounded(tmp_path):
     assert off.search_cache_seconds == 0
     with pytest.raises(SettingsError, match="FINDER_SEARCH_CACHE_SECONDS"):
         load_settings({"FINDER_INSTANCE_PATH": str(tmp_path), "FINDER_SEARCH_CACHE_SECONDS": "-1"})
+
+
+def test_behind_a_proxy_the_visitor_address_is_trusted_only_when_configured(app_factory):
+    from flask import request
+
+    for hops, expected in ((0, "10.0.0.1"), (1, "203.0.113.9")):
+        app = app_factory(proxy_hops=hops)
+        client = app.test_client()
+
+        @app.get("/whoami")
+        def whoami():
+            return request.remote_addr
+
+        got = client.get("/whoami", environ_base={"REMOTE_ADDR": "10.0.0.1"},
+                         headers={"X-Forwarded-For": "203.0.113.9"}).get_data(as_text=True)
+        assert got == expected
