@@ -174,8 +174,11 @@ def healthcare_service(center: Center, *, today: date | None = None,
     return _prune(resource)
 
 
-def location(center: Center) -> dict:
-    """Where the service is: address, position, phone, opening hours in the center's zone."""
+def location(center: Center, *, today: date | None = None, stale_months: int = 12) -> dict:
+    """Where the service is: address, position, phone, opening hours in the center's zone;
+    like the service, it says whether the center has confirmed the listing."""
+    today = today or datetime.now(UTC).date()
+    verification, verification_text = _verification(center, today, stale_months)
     address = {"use": "work", "type": "physical",
                "line": [center.street] if center.street else None, "city": center.locality,
                "state": center.region, "postalCode": center.postcode, "country": center.country}
@@ -184,9 +187,10 @@ def location(center: Center) -> dict:
     resource = {
         "resourceType": "Location", "id": str(center.id), "meta": _meta(center),
         # R4 hoursOfOperation has no time zone: the IANA zone the hours are in goes here.
-        "extension": [_ext("timezone", "Code", center.timezone)] if center.timezone else None,
+        "extension": [verification, *([_ext("timezone", "Code", center.timezone)]
+                                       if center.timezone else [])],
         "status": "active" if center.status == "active" else "inactive",
-        "name": center.name, "mode": "instance",
+        "name": center.name, "mode": "instance", "description": verification_text,
         "telecom": [t for t in _telecom(center) if t["system"] in ("phone", "email")],
         "address": _prune(address),
         "position": {"longitude": center.lon, "latitude": center.lat},
@@ -209,7 +213,7 @@ RESOURCE_BUILDERS = {"HealthcareService": healthcare_service, "Location": locati
 
 
 def resources_of(center: Center, *, today: date | None = None, stale_months: int = 12) -> list:
-    return [organization(center), location(center),
+    return [organization(center), location(center, today=today, stale_months=stale_months),
             healthcare_service(center, today=today, stale_months=stale_months)]
 
 

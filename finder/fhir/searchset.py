@@ -29,7 +29,7 @@ def searchset_bundle(page: SearchPage, resource_type: str, *, base_url: str,
     def build(center):
         if resource_type == "HealthcareService":
             return healthcare_service(center, today=today, stale_months=stale_months)
-        return location(center)
+        return location(center, today=today, stale_months=stale_months)
 
     entries = [_entry(build(c), base_url, "match", page.distances.get(c.id)) for c in page.centers]
     for include in page.includes:

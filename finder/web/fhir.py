@@ -87,7 +87,7 @@ def read(resource_type: str, resource_id: str):
             404, f"No {resource_type} with id {resource_id!r}: search /fhir/{resource_type} "
                  "for the ids there are." if resource_type in FILTERS else
                  f"No {resource_type} with id {resource_id!r}.")
-    if resource_type == "HealthcareService":
+    if resource_type in ("HealthcareService", "Location"):
         return fhir_response(RESOURCE_BUILDERS[resource_type](
             center, stale_months=settings().stale_months))
     return fhir_response(RESOURCE_BUILDERS[resource_type](center))

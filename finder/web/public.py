@@ -69,3 +69,14 @@ def _template_globals():
     from flask import current_app
 
     return {"url_map_endpoints": current_app.view_functions}
+
+
+@bp.app_template_global("freshness_of")
+def _freshness_of(center):
+    """The listing's freshness for the `verification` macro, wherever a listing is shown."""
+    from datetime import UTC, datetime
+
+    from finder.listing import freshness
+
+    return freshness(center.verified_at, today=datetime.now(UTC).date(),
+                     stale_months=settings().stale_months)

@@ -188,11 +188,21 @@ def _nearby_text(nearby: Nearby | None) -> str:
         return f"\nNearest centers: {nearby.problem}\n"
     lines = ["", f"Nearest suitable centers to {nearby.place.label}:"]
     lines += [f"  - {m.center.name}, {m.center.organisation} ({m.center.locality}): "
-              f"{m.distance_km:.0f} km" + ("" if m.center.verified_at else " (not verified)")
+              f"{m.distance_km:.0f} km" + _unconfirmed(m.center)
               for m in nearby.matches] or ["  none found"]
     if nearby.travel:
         lines += ["", f"Travel assistance: {nearby.travel['message']}"]
     return "\n".join(lines) + "\n"
+
+
+def _unconfirmed(center) -> str:
+    """A listing's warning in the letter: never confirmed, or confirmed too long ago."""
+    from finder.listing import freshness
+
+    state = freshness(center.verified_at, today=datetime.now(UTC).date(),
+                      stale_months=settings().stale_months).status
+    return {"unverified": " (not verified by the center)",
+            "stale": " (not confirmed recently: call before you travel)"}.get(state, "")
 
 
 def _attachment(body: str, mimetype: str, extension: str):

@@ -66,7 +66,7 @@ def referral_from_form(form: MultiDict) -> tuple[dict, list[int]]:
             "urgency": _text(form, "urgency"), "location": _text(form, "location"),
             "patient": patient}
     center = form.get("center", "").strip()
-    if center.isdigit() and len(center) <= 9:
+    if re.fullmatch(r"[0-9]{1,9}", center):
         data["center_id"] = int(center)  # whose listing answers the questions (not patient data)
     reactions, kept = [], []
     for index in reaction_indices(form):

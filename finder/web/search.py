@@ -8,7 +8,7 @@ from finder.maps import build_base_map, map_data
 from finder.vocabulary import ACCEPTING_REFERRALS, COSTS, DRUG_CLASSES
 from finder.web.present import center_public
 from finder.web.search_cache import cached
-from finder.web.search_query import SearchOutcome, read_search_query, run_search
+from finder.web.search_query import SearchOutcome, SearchQuery, read_search_query, run_search
 from finder.web.session import settings
 
 bp = Blueprint("search", __name__)
@@ -87,5 +87,8 @@ def _referral_url(outcome: SearchOutcome) -> str:
 
 def _search_url(outcome: SearchOutcome, label: str) -> str:
     """This search again, for another place."""
-    args = {k: v for k, v in request.args.items() if k not in ("location", "lat", "lon")}
-    return url_for("search.results", location=label, **args)
+    # Only the search's own fields, and always a relative URL: anything else from the query
+    # string (`endpoint`, `_external`, …) would steer url_for, and this page may be cached.
+    kept = {name for name in SearchQuery.__dataclass_fields__} - {"location", "lat", "lon"}
+    args = {k: v for k, v in request.args.items() if k in kept}
+    return f"{url_for('search.results')}?{urlencode({'location': label, **args})}"

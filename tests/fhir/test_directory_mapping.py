@@ -161,3 +161,13 @@ def test_listing_facts_without_a_standard_home_are_extensions(make_center):
     assert extension(service, "procedures-per-year")["valueInteger"] == 90
     assert extension(service, "travel-note")["valueString"] == "Parking on site"
     assert extension(service, "cost-note")["valueString"] == "Fees for non-residents"
+
+
+def test_a_location_says_whether_the_center_confirmed_it(make_center):
+    unconfirmed = location(make_center(), today=TODAY)
+    validate(unconfirmed)
+    assert extension(unconfirmed, "listing-verification")["extension"] == [
+        {"url": "status", "valueCode": "unverified"}]
+    assert "not verified by the center" in unconfirmed["description"]
+    stale = location(make_center(verified_at=datetime(2024, 1, 5, tzinfo=UTC)), today=TODAY)
+    assert "call before you travel" in stale["description"]

@@ -87,6 +87,8 @@ def test_sign_in_then_out(client, session):
     ("/manage/tokens", "/manage/tokens"),
     ("https://evil.example/", "/manage/"),
     ("//evil.example/", "/manage/"),
+    ("/\\evil.example/", "/manage/"),
+    ("/\r\nSet-Cookie:x=1", "/manage/"),  # header injection: refused, not a 500
 ])
 def test_sign_in_follows_only_local_next(client, session, target, expected):
     make_account(session, "admin@example.org", admin=True)
@@ -509,3 +511,18 @@ def test_session_cookie_is_httponly_lax_and_secure_over_https(app_factory, https
                   and v.startswith("session="))
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
     assert ("Secure" in cookie) is secure
+
+
+
+@pytest.mark.parametrize("version", ["²", "٣", "1e3", ""])
+def test_a_version_that_is_not_ascii_digits_is_a_400_not_a_500(client, session, make_center, version):
+    center = make_center()
+    make_account(session, "editor@example.org", center_id=center.id)
+    login(client, "editor@example.org")
+    form = edit_form(client, center.id)
+    form["version"] = version
+    assert client.post(f"/manage/centers/{center.id}/edit", data=form).status_code == 400
+    token = csrf_token(client, f"/manage/centers/{center.id}/edit")
+    response = client.post(f"/manage/centers/{center.id}/verify",
+                           data={"csrf_token": token, "version": version})
+    assert response.status_code == 400

@@ -127,3 +127,17 @@ def test_healthz_checks_the_database(client):
 def test_no_query_parameter_produces_a_500(client, params):
     for path in ("/api/centers", "/directory"):
         assert client.get(path, query_string=params).status_code < 500
+
+
+def test_a_stale_listing_is_never_shown_as_confirmed(client, session, make_center):
+    from datetime import UTC, datetime, timedelta
+
+    from finder.models import Center
+
+    center = make_center(name="Long Ago Clinic")
+    session.get(Center, center.id).verified_at = datetime.now(UTC) - timedelta(days=800)
+    session.commit()
+    for url in ("/directory", f"/centers/{center.id}", "/search?location=Brisbane"):
+        page = client.get(url).get_data(as_text=True)
+        assert "call before you travel" in page, url
+        assert "Confirmed by the center on" not in page, url

@@ -316,3 +316,10 @@ def test_questions_show_what_the_chosen_centers_listing_already_answers(client, 
 def test_without_a_chosen_center_the_questions_stay_open(client):
     body = page(client.post("/referral/result", data=form(client)))
     assert "Listing says" not in body
+
+
+
+@pytest.mark.parametrize("center", ["²", "٣", "12345678901", "-1", "abc"])
+def test_an_odd_center_number_is_ignored_not_a_500(client, center):
+    response = client.post("/referral/result", data=form(client, center=center))
+    assert response.status_code == 200 and "Listing says" not in page(response)

@@ -62,7 +62,7 @@ def test_ambiguous_place_offers_did_you_mean_links_keeping_the_other_fields(clie
     response, html = page(client, location="Roma", drug="carboplatin", radius_km="500")
     assert response.status_code == 200
     assert "Did you mean" in html
-    assert 'href="/search?location=Rome,+Italy&amp;drug=carboplatin&amp;radius_km=500"' in html
+    assert 'href="/search?location=Rome%2C+Italy&amp;drug=carboplatin&amp;radius_km=500"' in html
 
 
 @pytest.mark.parametrize(("typed", "message"), [
@@ -209,3 +209,12 @@ def test_each_result_prepares_a_referral_for_that_center(client, make_center):
     center = make_center(name="Brisbane Clinic", lat=-27.47, lon=153.02)
     _, html = page(client, location="Brisbane", drug="amoxicillin")
     assert f"&amp;center={center.id}" in html
+
+
+@pytest.mark.parametrize("extra", [{"endpoint": "x"}, {"_external": "1"}, {"_scheme": "https"}])
+def test_did_you_mean_links_ignore_foreign_parameters(client, make_center, extra):
+    make_center()
+    response, html = page(client, location="Richmond", **extra)
+    assert response.status_code == 200
+    links = re.findall(r'href="(/search\?[^"]*)"', html)
+    assert links and all("endpoint" not in l and "_external" not in l for l in links)

@@ -1,4 +1,5 @@
 """One helper for "fetch or 404, then allowed or 403", used by every staff view."""
+import re
 from functools import wraps
 
 from flask import abort
@@ -36,6 +37,6 @@ def admin_required(view):
 def posted_version(form) -> int:
     """The version the editor loaded, from the form's hidden field; 400 when missing."""
     raw = form.get("version", "")
-    if not (raw.isdigit() and 1 <= int(raw) < 2**31):
+    if not (re.fullmatch(r"[0-9]{1,10}", raw) and 1 <= int(raw) < 2**31):
         abort(400, "The form lost its version number: reload the page and try again.")
     return int(raw)

@@ -29,7 +29,8 @@ def _account_key() -> str:
 def _safe_next(target: str | None) -> str:
     """Only a path on this site: never another host (no open redirect)."""
     parts = urlsplit(target or "")
-    if target and target.startswith("/") and not target.startswith("//") and not parts.netloc:
+    clean = target and not any(ord(ch) < 32 or ch in "\\\x7f" for ch in target)
+    if clean and target.startswith("/") and not target.startswith("//") and not parts.netloc:
         return target
     return url_for("manage.dashboard")
 
