@@ -217,4 +217,4 @@ def test_did_you_mean_links_ignore_foreign_parameters(client, make_center, extra
     response, html = page(client, location="Richmond", **extra)
     assert response.status_code == 200
     links = re.findall(r'href="(/search\?[^"]*)"', html)
-    assert links and all("endpoint" not in l and "_external" not in l for l in links)
+    assert links and all("endpoint" not in link and "_external" not in link for link in links)
