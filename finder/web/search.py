@@ -56,12 +56,14 @@ def _page(outcome: SearchOutcome) -> dict:
     now = datetime.now(UTC)
     matches = outcome.result.matches if outcome.result else []
     items = [(m, center_public(m.center, settings(), now=now)) for m in matches]
+    center_urls = {m.center.id: url_for("public.center_page", center_id=m.center.id) for m in matches}
     place = outcome.place
     return {
         "form": outcome.query.form(), "outcome": outcome, "items": items, "place": place,
         "location_error": outcome.location_error,
         "base_map": current_app.extensions["finder.base_map"] if place else None,
-        "map_json": _map_json(outcome, items) if place else None,
+        "map_json": _map_json(outcome, items, center_urls) if place else None,
+        "center_urls": center_urls,
         "regional_words": REGIONAL_WORDS.get(place.remoteness) if place else None,
         "referral_url": _referral_url(outcome),
         "candidate_links": [(c.label, _search_url(outcome, c.label)) for c in outcome.candidates],
@@ -70,13 +72,13 @@ def _page(outcome: SearchOutcome) -> dict:
     }
 
 
-def _map_json(outcome: SearchOutcome, items) -> dict:
+def _map_json(outcome: SearchOutcome, items, center_urls: dict) -> dict:
     place = outcome.place
     origin = {"label": place.label, "lat": place.lat, "lon": place.lon}
     return map_data(origin, [
         {"id": m.center.id, "name": m.center.name, "locality": m.center.locality,
          "lat": m.center.lat, "lon": m.center.lon, "distance_km": round(m.distance_km, 1),
-         "url": url_for("public.center_page", center_id=m.center.id)} for m, _ in items])
+         "url": center_urls[m.center.id]} for m, _ in items])
 
 
 def _referral_url(outcome: SearchOutcome) -> str:
