@@ -212,7 +212,10 @@ def main():
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--clients", type=int, default=32)
     parser.add_argument("--workers", type=int, default=3,
-                        help="gunicorn workers (8 threads each); 3 suits 2 cores with PostgreSQL beside")
+                        help="gunicorn workers; 3 suits 2 cores with PostgreSQL beside them")
+    parser.add_argument("--worker-class", default="gthread", choices=["gthread", "sync"])
+    parser.add_argument("--threads", type=int, default=2,
+                        help="threads a worker (more only queue on the GIL: the work is CPU-bound)")
     parser.add_argument("--sqlite", action="store_true", help="use SQLite even when PostgreSQL answers")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
@@ -222,8 +225,9 @@ def main():
         token, ids = admin_token(env)
         port = free_port()
         server = subprocess.Popen(
-            [str(BIN / "gunicorn"), "--workers", str(args.workers), "--worker-class", "gthread",
-             "--threads", "8", "--bind", f"127.0.0.1:{port}", "--log-level", "warning", "wsgi:app"],
+            [str(BIN / "gunicorn"), "--workers", str(args.workers), "--worker-class", args.worker_class,
+             "--threads", str(args.threads), "--bind", f"127.0.0.1:{port}", "--log-level", "warning",
+             "wsgi:app"],
             cwd=ROOT, env=env)
         try:
             for _ in range(100):
@@ -232,7 +236,8 @@ def main():
                 time.sleep(0.1)
             storage = "PostgreSQL" if database_url.startswith("postgresql") else "SQLite"
             limits = "Redis" if "FINDER_RATELIMIT_STORAGE_URI" in env else "memory"
-            print(f"gunicorn {args.workers} workers x 8 threads on 127.0.0.1:{port}; {storage}; "
+            print(f"gunicorn {args.workers} {args.worker_class} workers x {args.threads} threads on "
+                  f"127.0.0.1:{port}; {storage}; "
                   f"rate limits in {limits}; {args.clients} clients for {args.seconds} s")
             latencies, errors, acknowledged, counts, elapsed = drive(port, token, ids, args.clients,
                                                                      args.seconds)
