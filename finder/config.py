@@ -5,6 +5,7 @@ naming the variable, rather than surfacing later as a confusing error in a reque
 """
 import os
 import secrets
+import tempfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import urlparse
@@ -110,11 +111,20 @@ def _secret_key(env, instance_path: Path) -> str:
     if key_file.exists():
         return key_file.read_text().strip()
     instance_path.mkdir(parents=True, exist_ok=True)
-    key = secrets.token_urlsafe(48)
-    fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w") as handle:
-        handle.write(key)
-    return key
+    # Several workers may start at once on a fresh instance: each writes its key to a private
+    # file, and one hard link wins atomically; the others read the winner's key.
+    fd, private = tempfile.mkstemp(dir=instance_path, prefix=".secret_key.")
+    try:
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_urlsafe(48))
+        os.chmod(private, 0o600)
+        try:
+            os.link(private, key_file)
+        except FileExistsError:
+            pass
+    finally:
+        os.unlink(private)
+    return key_file.read_text().strip()
 
 
 def load_settings(env: dict | None = None) -> Settings:

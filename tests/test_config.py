@@ -80,3 +80,16 @@ def test_behind_a_proxy_the_visitor_address_is_trusted_only_when_configured(app_
         got = client.get("/whoami", environ_base={"REMOTE_ADDR": "10.0.0.1"},
                          headers={"X-Forwarded-For": "203.0.113.9"}).get_data(as_text=True)
         assert got == expected
+
+
+def test_workers_starting_together_on_a_fresh_instance_share_one_key(tmp_path):
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=6) as pool:
+        keys = set(pool.map(_key_for, [str(tmp_path)] * 24))
+    assert len(keys) == 1
+    assert [p.name for p in tmp_path.iterdir()] == ["secret_key"]  # no temporary files left
+
+
+def _key_for(instance: str) -> str:
+    return load_settings({"FINDER_INSTANCE_PATH": instance}).secret_key
