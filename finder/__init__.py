@@ -36,7 +36,6 @@ def _configure(app: Flask, settings: Settings) -> None:
         REMEMBER_COOKIE_SECURE=settings.https,
         REMEMBER_COOKIE_HTTPONLY=True,
         MAX_CONTENT_LENGTH=2 * 1024 * 1024,
-        JSON_SORT_KEYS=False,
     )
     app.json.sort_keys = False
     app.extensions["finder.engine"] = build_engine(settings.database_url)

@@ -9,10 +9,20 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from pydantic import ValidationError
-from sqlalchemy import func, update
+from sqlalchemy import String, cast, func, update
 from sqlmodel import Session, select
 
-from finder.models import EDITABLE_FIELDS, AuditEntry, Center, CenterFields, CenterInput, utcnow
+from finder.listing import freshness
+from finder.models import (
+    EDITABLE_FIELDS,
+    Account,
+    AuditEntry,
+    Center,
+    CenterFields,
+    CenterInput,
+    utcnow,
+)
+from finder.vocabulary import ADULT_AGE, DRUG_CLASSES
 
 
 class ListingValidationError(ValueError):
@@ -81,8 +91,12 @@ def get_center(session: Session, center_id: int, *, public: bool = True) -> Cent
 
 def list_centers(session: Session, *, drug_class=None, pediatric=None, country=None, region=None,
                  status="active", limit=50, offset=0) -> Page:
-    """Listings sorted by country, region and name; filters are applied before paging."""
+    """Listings sorted by country, region and name; filtered, counted and paged in SQL."""
     query = select(Center)
+    if drug_class:  # a JSON list holds '"code"'; only known codes, so no LIKE wildcard gets in
+        if drug_class not in DRUG_CLASSES:
+            return Page(items=[], total=0, limit=limit, offset=offset)
+        query = query.where(cast(Center.drug_classes, String).like(f'%"{drug_class}"%'))
     if status:
         query = query.where(Center.status == status)
     if country:
@@ -90,13 +104,12 @@ def list_centers(session: Session, *, drug_class=None, pediatric=None, country=N
     if region:
         query = query.where(func.upper(Center.region) == region.upper())
     if pediatric is not None:
-        from finder.vocabulary import ADULT_AGE
         sees_children = Center.age_min_years.is_(None) | (Center.age_min_years < ADULT_AGE)
         query = query.where(sees_children if pediatric else ~sees_children)
-    rows = session.exec(query.order_by(Center.country, Center.region, Center.name, Center.id)).all()
-    if drug_class:  # JSON list membership: portable across SQLite and PostgreSQL in Python
-        rows = [c for c in rows if drug_class in c.drug_classes]
-    return Page(items=rows[offset:offset + limit], total=len(rows), limit=limit, offset=offset)
+    total = session.exec(select(func.count()).select_from(query.subquery())).one()
+    ordered = query.order_by(Center.country, Center.region, Center.name, Center.id)
+    rows = session.exec(ordered.offset(offset).limit(limit)).all()
+    return Page(items=list(rows), total=total, limit=limit, offset=offset)
 
 
 def audit_history(session: Session, center_id: int) -> list[AuditEntry]:
@@ -135,8 +148,7 @@ def update_center(session: Session, center_id: int, changes: dict, *, expected_v
         raise ListingValidationError({unknown[0]: "is not a listing field that can be edited"})
     merged = {f: getattr(center, f) for f in EDITABLE_FIELDS} | changes
     try:
-        listing = CenterFields.model_validate(merged)
-        CenterInput.model_validate(merged)  # SQLModel base models skip validation; this runs it
+        listing = CenterFields.model_validate(merged)  # non-table SQLModel: validates
     except ValidationError as error:
         raise ListingValidationError(field_errors(error)) from None
     clean = listing.model_dump()
@@ -195,9 +207,6 @@ def _compare_and_set(session, center, expected_version, values, action, actor, d
 def stale_listings(session: Session, *, today: date, months: int) -> list[tuple[Center, str, list[str]]]:
     """Active listings never confirmed or confirmed `months` or more ago, oldest first,
     each with its freshness status and its editors' email addresses (for outreach)."""
-    from finder.listing import freshness
-    from finder.models import Account
-
     rows = []
     for center in session.exec(select(Center).where(Center.status == "active")).all():
         status = freshness(center.verified_at, today=today, stale_months=months).status

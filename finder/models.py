@@ -31,6 +31,12 @@ HHMM = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
 COUNTRY = re.compile(r"^[A-Z]{2}$")
 
 
+def has_control_characters(text: str) -> bool:
+    """NUL and other control characters (bar line breaks and tabs): PostgreSQL refuses NUL in
+    text, and none of them belongs in a listing."""
+    return any((ord(ch) < 32 and ch not in "\n\r\t") or ch == "\x7f" for ch in text)
+
+
 def utcnow() -> datetime:
     return datetime.now(UTC)
 
@@ -83,8 +89,7 @@ class CenterFields(SQLModel):
     @classmethod
     def _strip(cls, value):
         if isinstance(value, str):
-            # NUL and other control characters: PostgreSQL refuses NUL, and none belongs in text
-            if any(ord(ch) < 32 and ch not in "\n\r\t" for ch in value) or "\x7f" in value:
+            if has_control_characters(value):
                 raise ValueError("must not contain control characters")
             value = " ".join(value.split()) if "\n" not in value else value.strip()
             return value or None

@@ -44,6 +44,12 @@ def schemes() -> dict[str, Scheme]:
         }
 
 
+def worth_showing(place, assistance: dict | None) -> bool:
+    """Pages and letters show travel help to regional patients (MM3-MM7), and to anyone whose
+    trip likely qualifies; the API always returns it for an Australian origin."""
+    return bool(assistance) and (place.is_regional or assistance["likely"])
+
+
 def travel_assistance(place, matches) -> dict | None:
     """The home state's scheme for a trip to the nearest suitable center; None outside Australia.
 

@@ -63,9 +63,6 @@ WEEKDAY_NAMES = dict(zip(WEEKDAYS, ("Monday", "Tuesday", "Wednesday", "Thursday"
 ADULT_AGE = 18  # "for a child" means under 18 throughout the app
 
 
-def classes_in_group(group: str) -> list[DrugClass]:
-    return [c for c in DRUG_CLASSES.values() if c.group == group]
-
 # ISO 639-1 two-letter language codes (ISO 639 Registration Authority), the primary subtag of
 # most BCP 47 tags; three-letter ISO 639-2/3 codes are accepted by shape.
 ISO_639_1 = frozenset("""

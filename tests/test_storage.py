@@ -126,3 +126,11 @@ def test_control_characters_are_refused_on_every_database(db, field):
     with pytest.raises(directory.ListingValidationError) as error:
         directory.create_center(db, center_data(**{field: "Ward\x00 5"}), actor="t")
     assert field in error.value.errors
+
+
+def test_listing_filters_and_paging_run_in_the_database(db):
+    for n, classes in enumerate((["platinum"], ["penicillins", "platinum"], ["taxanes"])):
+        directory.create_center(db, center_data(name=f"C{n}", drug_classes=classes), actor="t")
+    page = directory.list_centers(db, drug_class="platinum", limit=1, offset=1)
+    assert page.total == 2 and [c.name for c in page.items] == ["C1"]
+    assert directory.list_centers(db, drug_class="%").total == 0  # not a code: nothing, not all

@@ -4,7 +4,7 @@ so a signed-in browser cannot be tricked into writing (and CSRF does not apply).
 from flask import Blueprint, abort, jsonify, request, url_for
 
 from finder import accounts, directory
-from finder.models import EDITABLE_FIELDS, Account, Center
+from finder.models import EDITABLE_FIELDS, Account, Center, has_control_characters
 from finder.web.errors import error_response
 from finder.web.extensions import csrf
 from finder.web.present import center_public
@@ -38,7 +38,7 @@ def _control_characters(body: dict) -> dict[str, str]:
     """Fields holding a NUL or other control character (PostgreSQL refuses NUL in text)."""
     def bad(value):
         if isinstance(value, str):
-            return any(ord(c) < 32 and c not in "\n\r\t" for c in value)
+            return has_control_characters(value)
         if isinstance(value, list | dict):
             return any(bad(v) for v in (value.values() if isinstance(value, dict) else value))
         return False

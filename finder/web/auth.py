@@ -1,6 +1,7 @@
 """Who is signed in: Flask-Login's view of an Account."""
 from flask_login import UserMixin
 
+from finder import accounts
 from finder.models import Account
 from finder.web.extensions import login_manager
 from finder.web.session import db
@@ -16,7 +17,7 @@ class SignedInAccount(UserMixin):
         return self.account.role == "admin"
 
     def may_edit(self, center_id: int) -> bool:
-        return self.is_admin or self.account.center_id == center_id
+        return accounts.may_edit(self.account, center_id)
 
 
 @login_manager.user_loader

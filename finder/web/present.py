@@ -1,8 +1,14 @@
 """A listing as the API and the pages show it: stored fields plus what is derived on read."""
 from datetime import UTC, datetime
 
-from finder.listing import freshness, opening
+from finder.listing import Freshness, freshness, opening
 from finder.models import EDITABLE_FIELDS, Center
+
+
+def listing_freshness(center: Center, settings, *, now: datetime | None = None) -> Freshness:
+    """How old the center's own confirmation is, by the app's FINDER_STALE_MONTHS."""
+    today = (now or datetime.now(UTC)).date()
+    return freshness(center.verified_at, today=today, stale_months=settings.stale_months)
 
 
 def center_public(center: Center, settings, *, now: datetime | None = None) -> dict:
@@ -16,8 +22,7 @@ def center_public(center: Center, settings, *, now: datetime | None = None) -> d
         adult=center.adult,
         status=center.status,
         verified_at=center.verified_at.isoformat() if center.verified_at else None,
-        freshness=freshness(center.verified_at, today=now.date(),
-                            stale_months=settings.stale_months).to_dict(),
+        freshness=listing_freshness(center, settings, now=now).to_dict(),
         opening=hours_state.to_dict() if hours_state else None,
         version=center.version,
         updated_at=center.updated_at.isoformat(),

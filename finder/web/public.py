@@ -12,7 +12,7 @@ from finder.vocabulary import (
     WEEKDAY_NAMES,
 )
 from finder.web.params import bool_arg, choice_arg
-from finder.web.present import center_public
+from finder.web.present import center_public, listing_freshness
 from finder.web.session import db, settings
 
 bp = Blueprint("public", __name__)
@@ -64,19 +64,7 @@ def healthz():
     return jsonify({"status": "ok", "database": "ok"})
 
 
-@bp.app_context_processor
-def _template_globals():
-    from flask import current_app
-
-    return {"url_map_endpoints": current_app.view_functions}
-
-
 @bp.app_template_global("freshness_of")
 def _freshness_of(center):
     """The listing's freshness for the `verification` macro, wherever a listing is shown."""
-    from datetime import UTC, datetime
-
-    from finder.listing import freshness
-
-    return freshness(center.verified_at, today=datetime.now(UTC).date(),
-                     stale_months=settings().stale_months)
+    return listing_freshness(center, settings())

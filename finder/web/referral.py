@@ -28,10 +28,11 @@ from finder.referral import (
     parse_referral,
 )
 from finder.referral_input import MAX_REACTIONS
+from finder.travel import travel_assistance, worth_showing
 from finder.vocabulary import DRUG_CLASSES
 from finder.web import referral_form as fields
 from finder.web.params import text_arg
-from finder.web.present import center_public
+from finder.web.present import center_public, listing_freshness
 from finder.web.session import db, settings
 
 bp = Blueprint("referral", __name__)
@@ -110,12 +111,8 @@ def answer_from_listing(assessment: Assessment, data: dict, nearby: Nearby | Non
 
 
 def _travel(place: Place, matches) -> dict | None:
-    try:
-        from finder.travel import travel_assistance
-    except ImportError:  # the travel-schemes module is optional
-        return None
-    help_ = travel_assistance(place, matches)
-    return help_ if help_ and (place.is_regional or help_["likely"]) else None
+    assistance = travel_assistance(place, matches)
+    return assistance if worth_showing(place, assistance) else None
 
 
 @bp.get("/referral")
@@ -197,10 +194,7 @@ def _nearby_text(nearby: Nearby | None) -> str:
 
 def _unconfirmed(center) -> str:
     """A listing's warning in the letter: never confirmed, or confirmed too long ago."""
-    from finder.listing import freshness
-
-    state = freshness(center.verified_at, today=datetime.now(UTC).date(),
-                      stale_months=settings().stale_months).status
+    state = listing_freshness(center, settings()).status
     return {"unverified": " (not verified by the center)",
             "stale": " (not confirmed recently: call before you travel)"}.get(state, "")
 

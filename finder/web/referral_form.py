@@ -13,8 +13,6 @@ from finder.referral import CONDITIONS, IMMEDIATE, NOT_DESENSITIZABLE, SYMPTOMS
 
 EMPTY_REACTIONS_SHOWN = 3  # fieldsets a browser without JavaScript gets
 MAX_REACTION_INDEX = 99  # higher indices are ignored: the form never makes them
-REACTION_FIELDS = ("drug", "date", "years_ago", "symptoms", "treatment_required", "treatments",
-                   "tolerated_since")
 _REACTION_KEY = re.compile(r"reactions-(\d{1,2})-(\w+)")
 _REACTION_PATH = re.compile(r"reactions\[(\d+)\](?:\.(\w+))?")
 _WHOLE_NUMBER = re.compile(r"-?\d{1,6}")

@@ -5,6 +5,7 @@ from urllib.parse import urlencode
 from flask import Blueprint, current_app, render_template, request, url_for
 
 from finder.maps import build_base_map, map_data
+from finder.travel import worth_showing
 from finder.vocabulary import ACCEPTING_REFERRALS, COSTS, DRUG_CLASSES
 from finder.web.present import center_public
 from finder.web.search_cache import cached
@@ -64,6 +65,7 @@ def _page(outcome: SearchOutcome) -> dict:
         "base_map": current_app.extensions["finder.base_map"] if place else None,
         "map_json": _map_json(outcome, items, center_urls) if place else None,
         "center_urls": center_urls,
+        "travel_worth_showing": place is not None and worth_showing(place, outcome.travel),
         "regional_words": REGIONAL_WORDS.get(place.remoteness) if place else None,
         "referral_url": _referral_url(outcome),
         "candidate_links": [(c.label, _search_url(outcome, c.label)) for c in outcome.candidates],

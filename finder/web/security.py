@@ -28,6 +28,7 @@ def allow(app, directive: str, *sources: str) -> None:
     """Add sources (an origin, 'sha256-…') to a directive of the app's policy."""
     listed = csp_registry(app).setdefault(directive, [])
     listed.extend(s for s in sources if s and s not in listed)
+    app.extensions.pop("finder.csp_header", None)
 
 
 def content_security_policy(registered: dict[str, list[str]]) -> str:
@@ -47,10 +48,17 @@ def content_security_policy(registered: dict[str, list[str]]) -> str:
     ])
 
 
+def _policy(app) -> str:
+    """The policy string, built once per app (`allow` drops it when the registry changes)."""
+    header = app.extensions.get("finder.csp_header")
+    if header is None:
+        header = app.extensions["finder.csp_header"] = content_security_policy(csp_registry(app))
+    return header
+
+
 @bp.after_app_request
 def _security_headers(response):
-    response.headers["Content-Security-Policy"] = content_security_policy(
-        csp_registry(current_app))
+    response.headers["Content-Security-Policy"] = _policy(current_app)
     for name, value in HEADERS.items():
         response.headers.setdefault(name, value)
     if request.path.startswith(PRIVATE_PATHS):  # staff pages may show a token or password once

@@ -9,12 +9,12 @@ from finder.web.manage.forms import AccountForm
 from finder.web.manage.listing_form import LABELS
 from finder.web.session import db
 
-STATUS_WORDS = {"active": ("approved and public", "approve"), "archived": ("archived", "archive")}
+STATUS_WORDS = {"active": "approved and public", "archived": "archived"}
 
 
 def _set_status(center_id: int, status: str):
     center = editable_center(center_id)
-    words, _ = STATUS_WORDS[status]
+    words = STATUS_WORDS[status]
     try:
         directory.set_status(db(), center_id, status, actor=actor(),
                              expected_version=posted_version(request.form))

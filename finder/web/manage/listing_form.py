@@ -6,7 +6,7 @@ the hours textarea has a syntax of its own, so only it gets a message here.
 """
 import re
 
-from finder.models import EDITABLE_FIELDS, CenterFields
+from finder.models import EDITABLE_FIELDS, CenterFields, has_control_characters
 
 LIST_FIELDS = ("drug_classes", "routes", "referral_from")  # checkbox groups
 BOOL_FIELDS = tuple(f for f, info in CenterFields.model_fields.items() if info.annotation is bool)
@@ -46,15 +46,11 @@ def _hours(text: str) -> tuple[list, str | None]:
     return spans, None
 
 
-def _has_control_characters(text: str) -> bool:
-    return any(ord(c) < 32 and c not in "\n\r\t" for c in text)
-
-
 def listing_from_form(form, fields=EDITABLE_FIELDS) -> tuple[dict, dict[str, str]]:
     """The posted form as listing data, plus messages for what could not be read at all."""
     data, errors = {}, {}
     for field in fields:
-        if any(_has_control_characters(v) for v in form.getlist(field)):
+        if any(has_control_characters(v) for v in form.getlist(field)):
             errors[field] = "contains control characters"
             continue
         if field in LIST_FIELDS:
