@@ -11,8 +11,8 @@ from collections.abc import Callable, Iterable
 from sqlmodel import Session, select
 
 from finder.directory import create_center, field_errors
+from finder.listing import parse_span, span_text
 from finder.models import EDITABLE_FIELDS, Center, CenterInput
-from finder.vocabulary import WEEKDAYS
 
 FORMAT_NAME = "desensitization-finder/centers"
 FILE_FIELDS = (*EDITABLE_FIELDS, "status", "verified_at")
@@ -143,7 +143,7 @@ def _csv_cell(field, value):
     if field in LIST_FIELDS:
         return ";".join(value)
     if field == "hours":
-        return "; ".join(f"{s['day']} {s['opens']}-{s['closes']}" for s in value)
+        return "; ".join(span_text(s) for s in value)
     if isinstance(value, bool):
         return "true" if value else "false"
     return value
@@ -171,9 +171,5 @@ def _from_csv_row(row: dict) -> dict:
 
 
 def _hours_span(text: str):
-    day, _, times = text.partition(" ")
-    opens, _, closes = times.partition("-")
-    if day.lower() not in WEEKDAYS or not closes:
-        return text  # left as text: the validator names the problem
-    return {"day": day.lower(), "opens": opens.strip(), "closes": closes.strip()}
+    return parse_span(text) or text  # left as text: the validator names the problem
 

@@ -1,4 +1,5 @@
 """Facts derived from a listing on read, never stored: freshness and opening hours."""
+import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
@@ -34,6 +35,24 @@ def freshness(verified_at: datetime | None, *, today: date, stale_months: int = 
                          f"Confirmed by the center in {verified_on:%B %Y}.")
     return Freshness("stale", verified_on,
                      f"Last confirmed {age} months ago ({verified_on:%B %Y}): call before you travel.")
+
+
+_SPAN = re.compile(r"(\w{3})\s+(\S+)\s*[-\u2013]\s*(\S+)")
+
+
+def span_text(span: dict) -> str:
+    """An opening span as people and files write it: "mon 08:30-16:30"."""
+    return f"{span.get('day')} {span.get('opens')}-{span.get('closes')}"
+
+
+def parse_span(text: str) -> dict | None:
+    """"mon 08:30-16:30" (a dash or en dash) as a span; None when it is not of that shape.
+    The times are not judged here: the listing's validator names a bad one."""
+    match = _SPAN.fullmatch(text.strip())
+    if not match:
+        return None
+    day, opens, closes = match.groups()
+    return {"day": day.lower(), "opens": opens, "closes": closes}
 
 
 @dataclass(frozen=True)

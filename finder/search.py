@@ -15,11 +15,10 @@ from geopy.distance import geodesic
 from sqlalchemy import String, and_, bindparam, cast, func, or_, true
 from sqlmodel import Session, select
 
-from finder.geocoding.place import Place
+from finder.geocoding.place import EARTH_KM, Place, haversine_km
 from finder.models import Center
 from finder.vocabulary import ADULT_AGE
 
-EARTH_KM = 6371.009  # geopy's great_circle mean radius
 HALF_EQUATOR_KM = math.pi * EARTH_KM  # no two points on the globe are farther apart
 START_KM = 10.0  # the smallest first box
 DENSITY_TTL_S = 60.0
@@ -96,13 +95,6 @@ def speaks(languages, wanted: str) -> bool:
     """'zh' is met by 'zh-Hant'; tags compare without case (BCP 47)."""
     wanted = wanted.lower()
     return any(tag.lower() == wanted or tag.lower().startswith(wanted + "-") for tag in languages)
-
-
-def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    a = (math.sin((p2 - p1) / 2) ** 2
-         + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2)
-    return 2 * EARTH_KM * math.asin(math.sqrt(min(1.0, a)))
 
 
 def bounding_box(lat: float, lon: float, km: float) -> tuple[float, float, list[tuple]] | None:

@@ -68,3 +68,18 @@ def test_several_spans_a_day():
 def test_no_hours_or_no_zone_means_unknown():
     assert opening([], ZoneInfo("Australia/Sydney")) is None
     assert opening(WEEKDAYS, None) is None
+
+
+@pytest.mark.parametrize("text,span", [
+    ("mon 08:30-16:30", {"day": "mon", "opens": "08:30", "closes": "16:30"}),
+    ("  Tue 9:00 – 12:00 ", {"day": "tue", "opens": "9:00", "closes": "12:00"}),
+    ("monday 08:30-16:30", None),
+    ("mon 08:30", None),
+    ("", None),
+])
+def test_an_opening_span_is_read_as_people_write_it(text, span):
+    from finder.listing import parse_span, span_text
+
+    assert parse_span(text) == span
+    if span:
+        assert parse_span(span_text(span)) == span

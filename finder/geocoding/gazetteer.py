@@ -26,7 +26,7 @@ from finder.geocoding.parse import (
     parse_query,
     prefix_words,
 )
-from finder.geocoding.place import Place
+from finder.geocoding.place import Place, haversine_km
 
 __all__ = ["SCHEMA_VERSION", "build_gazetteer", "gazetteer_is_current", "open_gazetteer",
            "Gazetteer", "GazetteerGeocoder", "GeocodeResult"]
@@ -78,14 +78,6 @@ def _connect(path) -> sqlite3.Connection:
         raise sqlite3.OperationalError(f"no gazetteer at {path}")
     return sqlite3.connect(f"file:{Path(path).resolve()}?mode=ro", uri=True,
                            check_same_thread=False)
-
-
-def _km(lat1, lon1, lat2, lon2) -> float:
-    """Haversine distance: good enough to pick the nearest place."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    a = (math.sin((p2 - p1) / 2) ** 2
-         + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2)
-    return 12742 * math.asin(math.sqrt(min(1.0, a)))
 
 
 class Gazetteer:
@@ -152,7 +144,7 @@ class Gazetteer:
         for row in rows:
             if (country and row[2] != country) or (kind and row[9] != kind):
                 continue
-            km = _km(lat, lon, row[5], row[6])
+            km = haversine_km(lat, lon, row[5], row[6])
             if km <= max_km and (best is None or km < best[0]):
                 best = (km, row)
         return _place(best[1]) if best else None

@@ -18,6 +18,7 @@ from importlib.metadata import version
 from pathlib import Path
 
 from finder.geocoding.parse import normalise_name
+from finder.geocoding.place import haversine_km
 
 SCHEMA_VERSION = 1
 DATA_DIR = Path(__file__).resolve().parents[2] / "data"
@@ -170,7 +171,7 @@ def _join_australia(localities: list[dict], cities: list[dict]) -> list[dict]:
         state = AU_ADMIN1.get(city["admin1code"])
         lat, lon = city["latitude"], city["longitude"]
         same = [p for p in by_name[(normalise_name(city["name"]), state)]
-                if _km(lat, lon, p["lat"], p["lon"]) <= JOIN_KM]
+                if haversine_km(lat, lon, p["lat"], p["lon"]) <= JOIN_KM]
         for loc in same:  # Darwin 0800 and 0801 alike: the lower postcode then ranks first
             loc["population"] = max(loc["population"] or 0, city["population"] or 0) or None
             loc["names"] |= _alternate_names(city)
@@ -210,13 +211,6 @@ def _weight(place: dict) -> int:
     return place["population"] or MONASH_PROXY_POPULATION.get(place["remoteness"], 0)
 
 
-def _km(lat1, lon1, lat2, lon2) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    a = (math.sin((p2 - p1) / 2) ** 2
-         + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2)
-    return 12742 * math.asin(math.sqrt(min(1.0, a)))
-
-
 def _grid(places: list[dict]) -> dict:
     grid = defaultdict(list)
     for p in places:
@@ -226,7 +220,7 @@ def _grid(places: list[dict]) -> dict:
 
 def _nearest(grid: dict, lat: float, lon: float, max_km: float = JOIN_KM) -> dict | None:
     cell = (math.floor(lat * 2), math.floor(lon * 2))
-    near = [(_km(lat, lon, p["lat"], p["lon"]), i, p)
+    near = [(haversine_km(lat, lon, p["lat"], p["lon"]), i, p)
             for dy in (-1, 0, 1) for dx in (-1, 0, 1)
             for i, p in enumerate(grid.get((cell[0] + dy, cell[1] + dx), []))]
     best = min(near, default=None, key=lambda n: n[:2])
@@ -270,7 +264,7 @@ def _write_postcodes(db: sqlite3.Connection, rows: list[dict]) -> None:
         mid_lat = statistics.median(m["lat"] for m in pool)
         mid_lon = statistics.median(m["lon"] for m in pool)
         main = min(pool, key=lambda m: (-(m["population"] or 0), not m["dc"],
-                                        _km(mid_lat, mid_lon, m["lat"], m["lon"])))
+                                        haversine_km(mid_lat, mid_lon, m["lat"], m["lon"])))
         town = main["label"].removesuffix(f" {main['region']} {code}")
         entries.append((code, f"{town} {main['region']} {code}", main["region"],
                         main["lat"], main["lon"], main["remoteness"]))

@@ -1,5 +1,17 @@
-"""A geocoded location, as every layer passes it around."""
+"""A geocoded location, as every layer passes it around, and the distance between two."""
+import math
 from dataclasses import asdict, dataclass
+
+EARTH_KM = 6371.009  # mean radius, as geopy's great_circle
+
+
+def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle km: cheap, within 0.5% of the geodesic in Australia; for choosing and
+    prefiltering, while shown distances are geodesic."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    a = (math.sin((p2 - p1) / 2) ** 2
+         + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2)
+    return 2 * EARTH_KM * math.asin(math.sqrt(min(1.0, a)))
 
 # Modified Monash Model 2019 classes (Australian Government Department of Health), as carried
 # by the bundled postcode data.

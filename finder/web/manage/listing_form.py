@@ -4,14 +4,13 @@ No rules live here: a value that does not parse is passed on as typed, and the p
 validation in finder.models names the problem (via directory.ListingValidationError). Only
 the hours textarea has a syntax of its own, so only it gets a message here.
 """
-import re
 
+from finder.listing import parse_span, span_text
 from finder.models import EDITABLE_FIELDS, CenterFields, has_control_characters
 
 LIST_FIELDS = ("drug_classes", "routes", "referral_from")  # checkbox groups
 BOOL_FIELDS = tuple(f for f, info in CenterFields.model_fields.items() if info.annotation is bool)
 ADDRESS_FIELDS = ("street", "locality", "region", "postcode", "country")
-SPAN = re.compile(r"^(\w{3})\s+(\S+)\s*[-–]\s*(\S+)$")
 
 LABELS = {
     "name": "Service name", "organisation": "Hospital or organisation", "street": "Street",
@@ -38,11 +37,10 @@ def _hours(text: str) -> tuple[list, str | None]:
     for number, line in enumerate((text or "").splitlines(), start=1):
         if not line.strip():
             continue
-        match = SPAN.match(line.strip())
-        if not match:
+        span = parse_span(line)
+        if span is None:
             return [], f"line {number}: write each opening as a day and times, e.g. mon 08:30-16:30"
-        day, opens, closes = match.groups()
-        spans.append({"day": day.lower(), "opens": opens, "closes": closes})
+        spans.append(span)
     return spans, None
 
 
@@ -74,7 +72,7 @@ def form_values(listing: dict) -> dict:
     for field in EDITABLE_FIELDS:
         value = listing.get(field)
         if field == "hours":
-            values[field] = "\n".join(f"{s['day']} {s['opens']}-{s['closes']}" for s in value or [])
+            values[field] = "\n".join(span_text(s) for s in value or [])
         elif field == "languages":
             values[field] = ", ".join(value or [])
         elif field in LIST_FIELDS:
@@ -119,6 +117,6 @@ def display(value) -> str:
         return "yes" if value else "no"
     if isinstance(value, list):
         if value and isinstance(value[0], dict):
-            return "; ".join(f"{s.get('day')} {s.get('opens')}-{s.get('closes')}" for s in value)
+            return "; ".join(span_text(s) for s in value)
         return ", ".join(str(v) for v in value)
     return str(value)
