@@ -25,6 +25,7 @@ from finder.referral import (
     ReferralInput,
     ReferralValidationError,
     assess_referral,
+    class_code,
     parse_referral,
 )
 from finder.referral_input import MAX_REACTIONS
@@ -81,7 +82,7 @@ def nearby_centers(referral: ReferralInput, assessment: Assessment) -> Nearby | 
         nearby.problem = found.message or "We could not find that place."
         return nearby
     nearby.place = found.match
-    drug_class = assessment.drug_match.drug_class.code if assessment.drug_match else None
+    drug_class = class_code(assessment.drug_match)
     nearby.matches = find_centers(found.match, session=db(), drug_class=drug_class,
                                   child=assessment.pediatric, age=referral.patient.age_years,
                                   limit=NEAREST_CENTERS).matches
@@ -103,7 +104,7 @@ def answer_from_listing(assessment: Assessment, data: dict, nearby: Nearby | Non
     if center is None and nearby is not None and nearby.matches:
         center = nearby.matches[0].center
     if center is not None:
-        drug_class = assessment.drug_match.drug_class.code if assessment.drug_match else None
+        drug_class = class_code(assessment.drug_match)
         assessment.questions_for_center = [
             {**q, "center_id": center.id}
             for q in answer_questions(assessment.questions_for_center, center, drug_class)]

@@ -6,7 +6,7 @@ from flask import Blueprint, current_app, render_template, request, url_for
 
 from finder.maps import build_base_map, map_data
 from finder.travel import worth_showing
-from finder.vocabulary import ACCEPTING_REFERRALS, COSTS, DRUG_CLASSES
+from finder.vocabulary import DRUG_CLASSES
 from finder.web.present import center_public
 from finder.web.search_cache import cached
 from finder.web.search_query import SearchOutcome, SearchQuery, read_search_query, run_search
@@ -69,8 +69,7 @@ def _page(outcome: SearchOutcome) -> dict:
         "regional_words": REGIONAL_WORDS.get(place.remoteness) if place else None,
         "referral_url": _referral_url(outcome),
         "candidate_links": [(c.label, _search_url(outcome, c.label)) for c in outcome.candidates],
-        "drug_classes": DRUG_CLASSES, "accepting_labels": ACCEPTING_REFERRALS,
-        "cost_labels": COSTS,
+        "drug_classes": DRUG_CLASSES,
     }
 
 
