@@ -9,6 +9,7 @@ fixed, so it is served as a cacheable file and no inline script is needed.
 """
 import hashlib
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 import folium
 from branca.element import MacroElement
@@ -112,15 +113,17 @@ def build_base_map(*, assets: str = "local", tile_url: str = "",
     # folium's container div, fixed at start-up: no listing text ever reaches it.
     container = Markup(figure.html.render().strip())  # noqa: S704
     origins = (UNPKG,) if assets == "cdn" else ()
-    tile_origin = _origin(tile_url)
+    tile_origin = url_origin(tile_url)
     return BaseMap(head, container, script,
                    hashlib.sha256(script.encode()).hexdigest()[:16], origins,
                    origins + ((tile_origin,) if tile_origin else ()))
 
 
-def _origin(url: str) -> str | None:
-    scheme, _, rest = url.partition("://")
-    return f"{scheme}://{rest.split('/', 1)[0]}" if scheme in ("http", "https") and rest else None
+def url_origin(url: str) -> str | None:
+    """The scheme://host[:port] of an http(s) URL (tile template braces allowed), else None:
+    what the Content-Security-Policy must allow for tiles or CDN assets."""
+    parts = urlsplit(url or "")
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme in ("http", "https") else None
 
 
 def map_data(origin: dict | None, centers: list[dict]) -> dict:

@@ -4,7 +4,6 @@ Code that needs another origin or an inline script's hash (the maps) registers i
 start-up with `allow(app, "img-src", origin)`, or in app.extensions["finder.csp"] directly;
 the policy is built from that registry, so nothing here has to know about maps.
 """
-from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, request
 
@@ -66,7 +65,4 @@ def _security_headers(response):
     return response
 
 
-def origin(url: str) -> str | None:
-    """The scheme://host[:port] of an http(s) URL (template braces allowed), else None."""
-    parts = urlsplit(url or "")
-    return f"{parts.scheme}://{parts.netloc}" if parts.scheme in ("http", "https") else None
+

@@ -6,6 +6,7 @@ from werkzeug.exceptions import ServiceUnavailable
 
 from finder import directory
 from finder.conflicts import UNCHANGED, explain_conflict
+from finder.maps import url_origin
 from finder.models import EDITABLE_FIELDS
 from finder.vocabulary import (
     ACCEPTING_REFERRALS,
@@ -26,7 +27,7 @@ from finder.web.manage.listing_form import (
     listing_from_form,
     position_changed,
 )
-from finder.web.security import allow, origin
+from finder.web.security import allow
 from finder.web.session import db, settings
 
 CHOICES = {"drug_classes": DRUG_CLASSES, "drug_groups": DRUG_GROUPS, "routes": ROUTES,
@@ -60,7 +61,7 @@ def geocode_address(data: dict):
 @bp.record_once
 def _allow_tiles(state) -> None:
     """The confirm map loads tiles from the configured server: let the policy allow it."""
-    allow(state.app, "img-src", origin(state.app.config["FINDER"].tile_url))
+    allow(state.app, "img-src", url_origin(state.app.config["FINDER"].tile_url))
 
 
 def stored(center) -> dict:
