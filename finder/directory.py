@@ -20,6 +20,7 @@ from finder.models import (
     Center,
     CenterFields,
     CenterInput,
+    editable_values,
     utcnow,
 )
 from finder.vocabulary import ADULT_AGE, DRUG_CLASSES
@@ -146,7 +147,7 @@ def update_center(session: Session, center_id: int, changes: dict, *, expected_v
     unknown = sorted(set(changes) - set(EDITABLE_FIELDS))
     if unknown:
         raise ListingValidationError({unknown[0]: "is not a listing field that can be edited"})
-    merged = {f: getattr(center, f) for f in EDITABLE_FIELDS} | changes
+    merged = editable_values(center) | changes
     try:
         listing = CenterFields.model_validate(merged)  # non-table SQLModel: validates
     except ValidationError as error:

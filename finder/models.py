@@ -37,6 +37,17 @@ def has_control_characters(text: str) -> bool:
     return any((ord(ch) < 32 and ch not in "\n\r\t") or ch == "\x7f" for ch in text)
 
 
+def sees_children(age_min_years: int | None) -> bool:
+    """The age range reaches below 18 (no lower limit counts)."""
+    return age_min_years is None or age_min_years < ADULT_AGE
+
+
+def ages_cover(age_min_years: int | None, age_max_years: int | None, years: int) -> bool:
+    """`years` lies within the range; a missing end is no limit."""
+    return ((age_min_years is None or age_min_years <= years)
+            and (age_max_years is None or years <= age_max_years))
+
+
 def utcnow() -> datetime:
     return datetime.now(UTC)
 
@@ -210,15 +221,14 @@ class CenterFields(SQLModel):
     @property
     def pediatric(self) -> bool:
         """Sees children: the age range reaches below 18."""
-        return self.age_min_years is None or self.age_min_years < ADULT_AGE
+        return sees_children(self.age_min_years)
 
     @property
     def adult(self) -> bool:
         return self.age_max_years is None or self.age_max_years >= ADULT_AGE
 
     def covers_age(self, years: int) -> bool:
-        return ((self.age_min_years is None or self.age_min_years <= years)
-                and (self.age_max_years is None or years <= self.age_max_years))
+        return ages_cover(self.age_min_years, self.age_max_years, years)
 
     def zone(self) -> ZoneInfo | None:
         return ZoneInfo(self.timezone) if self.timezone else None
@@ -248,6 +258,11 @@ class CenterInput(CenterFields):
 
 
 EDITABLE_FIELDS = tuple(CenterFields.model_fields)
+
+
+def editable_values(center: CenterFields) -> dict:
+    """The listing's own fields as a dict: the shape of forms, files, the API and edits."""
+    return {f: getattr(center, f) for f in EDITABLE_FIELDS}
 
 
 class Center(CenterFields, table=True):

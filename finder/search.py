@@ -16,7 +16,7 @@ from sqlalchemy import String, and_, bindparam, cast, func, or_, true
 from sqlmodel import Session, select
 
 from finder.geocoding.place import EARTH_KM, Place, haversine_km
-from finder.models import Center
+from finder.models import Center, ages_cover, sees_children
 from finder.vocabulary import ADULT_AGE
 
 HALF_EQUATOR_KM = math.pi * EARTH_KM  # no two points on the globe are farther apart
@@ -78,11 +78,9 @@ class Criteria:
             return False
         if self.route and f'"{self.route}"' not in (row.routes or ""):
             return False
-        if self.child and not (row.age_min_years is None or row.age_min_years < ADULT_AGE):
+        if self.child and not sees_children(row.age_min_years):
             return False
-        if self.age is not None and not (
-                (row.age_min_years is None or row.age_min_years <= self.age)
-                and (row.age_max_years is None or self.age <= row.age_max_years)):
+        if self.age is not None and not ages_cover(row.age_min_years, row.age_max_years, self.age):
             return False
         if self.cost == "public" and row.cost not in ("public", "both"):
             return False

@@ -1,8 +1,9 @@
 """A listing as the API and the pages show it: stored fields plus what is derived on read."""
 from datetime import UTC, datetime
 
+from finder.exchange import listing_record
 from finder.listing import Freshness, freshness, opening
-from finder.models import EDITABLE_FIELDS, Center
+from finder.models import Center
 
 
 def listing_freshness(center: Center, settings, *, now: datetime | None = None) -> Freshness:
@@ -11,20 +12,22 @@ def listing_freshness(center: Center, settings, *, now: datetime | None = None) 
     return freshness(center.verified_at, today=today, stale_months=settings.stale_months)
 
 
-def center_public(center: Center, settings, *, now: datetime | None = None) -> dict:
+def listing_state(center: Center, settings, *, now: datetime | None = None) -> dict:
+    """What changes with the clock, not with the listing: freshness and "open now"."""
     now = now or datetime.now(UTC)
-    data = {"id": center.id}
-    data.update({f: getattr(center, f) for f in EDITABLE_FIELDS})
-    data["wait_reported_on"] = center.wait_reported_on.isoformat() if center.wait_reported_on else None
     hours_state = opening(center.hours, center.zone(), now=now)
-    data.update(
-        pediatric=center.pediatric,
-        adult=center.adult,
-        status=center.status,
-        verified_at=center.verified_at.isoformat() if center.verified_at else None,
-        freshness=listing_freshness(center, settings, now=now).to_dict(),
-        opening=hours_state.to_dict() if hours_state else None,
-        version=center.version,
-        updated_at=center.updated_at.isoformat(),
-    )
-    return data
+    return {"freshness": listing_freshness(center, settings, now=now).to_dict(),
+            "opening": hours_state.to_dict() if hours_state else None}
+
+
+def center_public(center: Center, settings, *, now: datetime | None = None) -> dict:
+    """The API's listing: the file row (stored fields, JSON types) plus what is derived."""
+    return {
+        "id": center.id,
+        **listing_record(center),
+        "pediatric": center.pediatric,
+        "adult": center.adult,
+        **listing_state(center, settings, now=now),
+        "version": center.version,
+        "updated_at": center.updated_at.isoformat(),
+    }

@@ -12,7 +12,7 @@ from finder.vocabulary import (
     WEEKDAY_NAMES,
 )
 from finder.web.params import bool_arg, choice_arg
-from finder.web.present import center_public, listing_freshness
+from finder.web.present import listing_freshness, listing_state
 from finder.web.session import db, settings
 
 bp = Blueprint("public", __name__)
@@ -43,7 +43,7 @@ def center_page(center_id: int):
     if center is None:
         abort(404, "No listed center has that number. It may have been archived.")
     return render_template("public/center.html", center=center,
-                           facts=center_public(center, settings()), drug_groups=DRUG_GROUPS,
+                           facts=listing_state(center, settings()), drug_groups=DRUG_GROUPS,
                            drug_classes=DRUG_CLASSES)
 
 

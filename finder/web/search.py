@@ -7,7 +7,7 @@ from flask import Blueprint, current_app, render_template, request, url_for
 from finder.maps import build_base_map, map_data
 from finder.travel import worth_showing
 from finder.vocabulary import DRUG_CLASSES
-from finder.web.present import center_public
+from finder.web.present import listing_state
 from finder.web.search_cache import cached
 from finder.web.search_query import SearchOutcome, SearchQuery, read_search_query, run_search
 from finder.web.session import settings
@@ -56,7 +56,7 @@ def base_map_script():
 def _page(outcome: SearchOutcome) -> dict:
     now = datetime.now(UTC)
     matches = outcome.result.matches if outcome.result else []
-    items = [(m, center_public(m.center, settings(), now=now)) for m in matches]
+    items = [(m, listing_state(m.center, settings(), now=now)) for m in matches]
     center_urls = {m.center.id: url_for("public.center_page", center_id=m.center.id) for m in matches}
     place = outcome.place
     return {

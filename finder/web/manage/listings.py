@@ -7,7 +7,7 @@ from werkzeug.exceptions import ServiceUnavailable
 from finder import directory
 from finder.conflicts import UNCHANGED, explain_conflict
 from finder.maps import url_origin
-from finder.models import EDITABLE_FIELDS
+from finder.models import editable_values
 from finder.vocabulary import (
     ACCEPTING_REFERRALS,
     COSTS,
@@ -65,7 +65,7 @@ def _allow_tiles(state) -> None:
 
 
 def stored(center) -> dict:
-    return {f: getattr(center, f) for f in EDITABLE_FIELDS}
+    return editable_values(center)
 
 
 @bp.get("/")
