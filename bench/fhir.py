@@ -40,7 +40,7 @@ def free_port() -> int:
 
 
 def seed(database_url: str) -> None:
-    from finder import exchange
+    from finder.directory import exchange
     from finder.db import build_engine, open_session
     from finder.migrate import upgrade
 

@@ -73,7 +73,7 @@ def admin_token(env: dict) -> tuple[str, list[int]]:
     """Seed the database, create an admin account and an API token (in a child process)."""
     script = (
         "from finder import create_app; from finder.db import open_session; "
-        "from finder import accounts; from finder.models import Center; from sqlmodel import select; "
+        "from finder import accounts; from finder.directory.models import Center; from sqlmodel import select; "
         "app = create_app(); s = open_session(app.extensions['finder.engine']); "
         "a = accounts.create_account(s, 'load-admin@example.org', 'load-test-password-123', "
         "role='admin', center_id=None, actor='loadtest'); "
@@ -183,7 +183,7 @@ def check_edits(env, acknowledged) -> tuple[int, int]:
     """(missing from the audit log, listings whose phone is not their last audited phone)."""
     script = (
         "import json, sys; from finder import create_app; from finder.db import open_session; "
-        "from finder.models import AuditEntry, Center; from sqlmodel import select; "
+        "from finder.directory.models import AuditEntry, Center; from sqlmodel import select; "
         "app = create_app(); s = open_session(app.extensions['finder.engine']); "
         "acks = json.load(sys.stdin); "
         "audited = {(e.center_id, e.changes['phone'][1]) for e in s.exec(select(AuditEntry).where("

@@ -80,7 +80,7 @@ def gazetteer(workdir: Path) -> Path:
 def seeded_database(workdir: Path) -> str:
     from finder.cli import DEMO_FILE
     from finder.db import build_engine, open_session
-    from finder.exchange import seed_demo
+    from finder.directory.exchange import seed_demo
     from finder.migrate import upgrade
 
     url = f"sqlite:///{workdir / 'bench.sqlite'}"
@@ -246,8 +246,8 @@ def find_centers_figures(sizes: list[int], queries: int) -> None:
     from finder.db import build_engine, open_session
     from finder.geocoding.place import Place
     from finder.migrate import upgrade
-    from finder.models import Center, utcnow
-    from finder.search import find_centers
+    from finder.directory.models import Center, utcnow
+    from finder.search.nearest import find_centers
 
     print(f"find_centers: SQLite, {queries} random Australian places and filters per size")
     for size in sizes:

@@ -47,17 +47,19 @@ def _configure(app: Flask, settings: Settings) -> None:
 
 
 def _register_extensions(app: Flask) -> None:
-    from finder.web import extensions
+    from finder.web.core import auth, extensions
 
     extensions.init_app(app)
+    extensions.login_manager.user_loader(auth.load_account)
 
 
 def _register_blueprints(app: Flask) -> None:
-    from finder.web import blueprints, errors, session
-    from finder.web.params import DatabaseIdConverter
+    from finder.web import blueprints
+    from finder.web.core import context, errors
+    from finder.web.core.params import DatabaseIdConverter
 
     app.url_map.converters["int"] = DatabaseIdConverter  # before any rule is added
-    session.init_app(app)
+    context.init_app(app)
     for blueprint in blueprints():
         app.register_blueprint(blueprint)
     errors.init_app(app)

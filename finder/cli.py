@@ -7,7 +7,9 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from finder import exchange, migrate
+from finder import migrate
+
+from finder.directory import exchange
 from finder.db import open_session
 
 finder_commands = AppGroup("finder", help="Desensitization finder: database and data commands.")
@@ -60,7 +62,7 @@ def import_file(file: Path, fmt: str | None):
     fmt = _format_of(file, fmt)
     try:
         if fmt == "fhir":
-            from finder.fhir.directory import records_from_bundle
+            from finder.directory.fhir.resources import records_from_bundle
             rows = records_from_bundle(json.loads(file.read_text(encoding="utf-8")))
         else:
             rows = exchange.load(file.read_text(encoding="utf-8"), fmt)
@@ -83,7 +85,7 @@ def export_file(file: Path, fmt: str | None):
     fmt = _format_of(file, fmt)
     with _session() as session:
         if fmt == "fhir":
-            from finder.fhir.directory import directory_bundle
+            from finder.directory.fhir.resources import directory_bundle
             text = json.dumps(directory_bundle(session), indent=2, ensure_ascii=False)
             count = text.count('"resourceType": "HealthcareService"')
         else:
@@ -125,7 +127,7 @@ def stale(months: int | None, csv_file: Path | None):
     import csv as csv_module
     from datetime import UTC, datetime
 
-    from finder.directory import stale_listings
+    from finder.directory.service import stale_listings
 
     months = months or _settings().stale_months
     with _session() as session:
@@ -158,7 +160,7 @@ def create_account_command(email: str, center_id: int | None, admin: bool, passw
     """Create a staff account; without --password-stdin a one-time password is printed once."""
     import sys
 
-    from finder import accounts
+    from finder.directory import accounts
 
     if admin == (center_id is not None):
         raise click.UsageError("Give exactly one of --center ID or --admin.")
@@ -184,7 +186,7 @@ def create_account_command(email: str, center_id: int | None, admin: bool, passw
 @click.option("--center", "center_id", type=int, required=True, help="The center's id.")
 def audit_command(center_id: int):
     """Print a center's history of changes, newest first."""
-    from finder.directory import audit_history
+    from finder.directory.service import audit_history
 
     with _session() as session:
         entries = audit_history(session, center_id)

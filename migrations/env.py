@@ -2,7 +2,7 @@
 from alembic import context
 from sqlmodel import SQLModel
 
-import finder.models  # noqa: F401  (registers the tables on SQLModel.metadata)
+import finder.directory.models  # noqa: F401  (registers the tables on SQLModel.metadata)
 from finder.db import build_engine
 
 config = context.config

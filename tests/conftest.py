@@ -13,7 +13,7 @@ from sqlalchemy import text
 from finder import create_app
 from finder.config import PROJECT_ROOT, Settings
 from finder.db import build_engine, open_session
-from finder.directory import create_center
+from finder.directory.service import create_center
 from finder.migrate import upgrade
 
 PG_URL = os.environ.get("TEST_DATABASE_URL")
@@ -102,7 +102,7 @@ def app_factory(tmp_path, sqlite_url, gazetteer_path):
 
 @pytest.fixture
 def app(app_factory):
-    from finder.web.extensions import limiter
+    from finder.web.core.extensions import limiter
 
     app = app_factory()
     with app.app_context():

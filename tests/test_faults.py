@@ -15,11 +15,13 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
-from finder import accounts, create_app
+from finder import create_app
+
+from finder.directory import accounts
 from finder.config import PROJECT_ROOT
 from finder.db import open_session
-from finder.directory import create_center
-from finder.models import AuditEntry, Center
+from finder.directory.service import create_center
+from finder.directory.models import AuditEntry, Center
 from tests.conftest import center_data, make_settings
 
 pytestmark = pytest.mark.slow

@@ -4,7 +4,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
 from finder.db import open_session
-from finder.models import GeocodeCacheEntry
+from finder.directory.models import GeocodeCacheEntry
 
 
 def database_cache(engine):

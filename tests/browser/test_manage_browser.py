@@ -2,8 +2,8 @@
 and in the history; the sign-in and edit pages pass axe (no serious or critical problems)."""
 from playwright.sync_api import expect
 
-from finder import accounts
-from finder.directory import create_center
+from finder.directory import accounts
+from finder.directory.service import create_center
 from tests.browser.conftest import run_axe, save_screenshot
 from tests.conftest import center_data
 

@@ -6,7 +6,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from finder.directory import create_center
+from finder.directory.service import create_center
 from tests.browser.conftest import run_axe, save_screenshot
 from tests.conftest import center_data
 

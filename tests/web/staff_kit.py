@@ -1,7 +1,7 @@
 """Helpers for the staff tests: accounts, sign-in, CSRF tokens from forms, a fake geocoder."""
 import re
 
-from finder import accounts
+from finder.directory import accounts
 from finder.geocoding.place import Place
 
 PASSWORD = "correct horse battery"

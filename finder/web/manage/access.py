@@ -5,8 +5,8 @@ from functools import wraps
 from flask import abort
 from flask_login import current_user, login_required
 
-from finder.models import Center
-from finder.web.session import db
+from finder.directory.models import Center
+from finder.web.core.context import db
 
 
 def actor() -> str:

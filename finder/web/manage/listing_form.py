@@ -1,12 +1,12 @@
 """The listing form's plumbing: posted text to the shapes the validator expects, and back.
 
 No rules live here: a value that does not parse is passed on as typed, and the pydantic
-validation in finder.models names the problem (via directory.ListingValidationError). Only
+validation in finder.directory.models names the problem (via directory.ListingValidationError). Only
 the hours textarea has a syntax of its own, so only it gets a message here.
 """
 
-from finder.listing import parse_span, span_text
-from finder.models import EDITABLE_FIELDS, CenterFields, has_control_characters
+from finder.directory.listing import parse_span, span_text
+from finder.directory.models import EDITABLE_FIELDS, CenterFields, has_control_characters
 
 LIST_FIELDS = ("drug_classes", "routes", "referral_from")  # checkbox groups
 BOOL_FIELDS = tuple(f for f, info in CenterFields.model_fields.items() if info.annotation is bool)

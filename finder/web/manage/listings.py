@@ -4,10 +4,10 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from werkzeug.exceptions import ServiceUnavailable
 
-from finder import directory
-from finder.conflicts import UNCHANGED, explain_conflict
-from finder.maps import url_origin
-from finder.models import editable_values
+from finder.directory import service as directory
+from finder.directory.conflicts import UNCHANGED, explain_conflict
+from finder.search.maps import url_origin
+from finder.directory.models import editable_values
 from finder.vocabulary import (
     ACCEPTING_REFERRALS,
     COSTS,
@@ -27,8 +27,8 @@ from finder.web.manage.listing_form import (
     listing_from_form,
     position_changed,
 )
-from finder.web.security import allow
-from finder.web.session import db, settings
+from finder.web.core.security import allow
+from finder.web.core.context import db, settings
 
 CHOICES = {"drug_classes": DRUG_CLASSES, "drug_groups": DRUG_GROUPS, "routes": ROUTES,
            "drug_class_options": [(code, c.name if c.name == DRUG_GROUPS[c.group]
@@ -42,7 +42,7 @@ def geocode_address(data: dict):
     """The Place for a listing's address, or None when it cannot be found (or the gazetteer is
     not built yet: the editor can then type the position). Tests replace this function."""
     from finder.geocoding import GeocodeInputError
-    from finder.web.session import geocoder
+    from finder.web.core.context import geocoder
 
     try:
         service = geocoder()

@@ -7,12 +7,12 @@ from flask import flash, redirect, render_template, request, session, url_for
 from flask_limiter.util import get_remote_address
 from flask_login import login_required, login_user, logout_user
 
-from finder import accounts
-from finder.web.auth import SignedInAccount
-from finder.web.extensions import limiter
+from finder.directory import accounts
+from finder.web.core.auth import SignedInAccount
+from finder.web.core.extensions import limiter
 from finder.web.manage import bp
 from finder.web.manage.forms import LoginForm
-from finder.web.session import db
+from finder.web.core.context import db
 
 log = logging.getLogger(__name__)
 FAILED_LOGINS = "5 per minute"

@@ -2,10 +2,10 @@
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
-from finder import accounts
+from finder.directory import accounts
 from finder.web.manage import bp
 from finder.web.manage.forms import TokenForm
-from finder.web.session import db
+from finder.web.core.context import db
 
 
 def _page(form, new_token=None, status=200):

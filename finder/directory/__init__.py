@@ -1,0 +1,1 @@
+"""The directory of centers: models, listing facts, every write (audited), accounts, file exchange."""

@@ -1,0 +1,1 @@
+"""The directory as FHIR R4: resources, search, searchset Bundles, import."""

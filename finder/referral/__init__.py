@@ -1,0 +1,1 @@
+"""The GP's referral: input schema, assessment, answers from listings, FHIR Bundle."""

@@ -1,0 +1,1 @@
+"""Patient search: the nearest suitable centers, their map and travel help."""

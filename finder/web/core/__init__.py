@@ -1,0 +1,1 @@
+"""What every blueprint shares: errors, security headers, extensions, sign-in, parameters, request context, OpenAPI."""

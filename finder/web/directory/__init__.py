@@ -1,0 +1,1 @@
+"""Public directory pages and the listings API."""

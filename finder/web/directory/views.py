@@ -1,0 +1,70 @@
+"""Public pages: home, the directory, a center's page, and the health check."""
+from flask import Blueprint, abort, jsonify, render_template
+from sqlalchemy import text
+
+from finder.directory import service as directory
+from finder.vocabulary import (
+    ACCEPTING_REFERRALS,
+    COSTS,
+    DRUG_CLASSES,
+    DRUG_GROUPS,
+    REFERRAL_FROM,
+    WEEKDAY_NAMES,
+)
+from finder.web.core.params import bool_arg, choice_arg
+from finder.web.directory.present import listing_freshness, listing_state
+from finder.web.core.context import db, settings
+
+bp = Blueprint("public", __name__)
+
+
+@bp.get("/")
+def home():
+    return render_template("public/home.html")
+
+
+@bp.get("/directory")
+def directory_page():
+    drug_class = choice_arg("drug_class", DRUG_CLASSES)
+    pediatric = bool_arg("pediatric")
+    page = directory.list_centers(db(), drug_class=drug_class, pediatric=pediatric or None,
+                                  limit=10_000)
+    grouped: dict[str, dict[str, list]] = {}
+    for center in page.items:
+        grouped.setdefault(center.country, {}).setdefault(center.region or "", []).append(center)
+    return render_template("public/directory.html", grouped=grouped, total=page.total,
+                           drug_class=drug_class, pediatric=pediatric,
+                           drug_classes=DRUG_CLASSES, drug_groups=DRUG_GROUPS)
+
+
+@bp.get("/centers/<int:center_id>")
+def center_page(center_id: int):
+    center = directory.get_center(db(), center_id)
+    if center is None:
+        abort(404, "No listed center has that number. It may have been archived.")
+    return render_template("public/center.html", center=center,
+                           facts=listing_state(center, settings()), drug_groups=DRUG_GROUPS,
+                           drug_classes=DRUG_CLASSES)
+
+
+@bp.app_context_processor
+def _vocabulary():
+    """Labels every template may need for listing facts."""
+    return {"accepting": ACCEPTING_REFERRALS, "referral_from": REFERRAL_FROM, "costs": COSTS,
+            "weekday_names": WEEKDAY_NAMES}
+
+
+@bp.get("/healthz")
+def healthz():
+    try:
+        db().execute(text("SELECT 1")).one()
+    except Exception:
+        db().rollback()
+        return jsonify({"status": "unavailable", "database": "unreachable"}), 503
+    return jsonify({"status": "ok", "database": "ok"})
+
+
+@bp.app_template_global("freshness_of")
+def _freshness_of(center):
+    """The listing's freshness for the `verification` macro, wherever a listing is shown."""
+    return listing_freshness(center, settings())

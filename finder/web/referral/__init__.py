@@ -1,0 +1,1 @@
+"""The referral form, its result and downloads, and the assessment API."""

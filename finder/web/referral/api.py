@@ -1,0 +1,187 @@
+"""POST /api/referral/assess: the referral screening as JSON. Nothing is stored or logged.
+
+CSRF-exempt like the rest of the API: it reads no cookie and changes nothing.
+"""
+import json
+
+from flask import Blueprint, jsonify, request
+
+from finder.referral.assess import (
+    CONDITIONS,
+    SYMPTOMS,
+    TREATMENTS,
+    URGENCIES,
+    Note,
+    ReferralValidationError,
+    assess_referral,
+    parse_referral,
+)
+from finder.referral.schema import MAX_REACTIONS, MAX_TEXT, MAX_YEARS
+from finder.vocabulary import DRUG_CLASSES
+from finder.web.core.errors import error_response
+from finder.web.core.extensions import csrf
+from finder.web.referral.views import answer_from_listing, nearby_centers, today
+
+bp = Blueprint("api_referral", __name__, url_prefix="/api")
+csrf.exempt(bp)
+
+
+@bp.post("/referral/assess")
+def assess():
+    if not request.is_json:
+        return error_response(415, "Send the referral as JSON (Content-Type: application/json).",
+                              "unsupported_media_type")
+    try:
+        data = json.loads(request.get_data(cache=False))
+    except (ValueError, RecursionError):  # RecursionError: absurdly deep nesting
+        return error_response(400, "The body is not valid JSON.", "invalid_json")
+    try:
+        referral = parse_referral(_whole_numbers_as_int(data), today())
+    except ReferralValidationError as error:
+        return error_response(400, "The referral has errors: see `fields`.", "invalid",
+                              fields=error.errors)
+    assessment = assess_referral(referral, today())
+    nearby = nearby_centers(referral, assessment)
+    answer_from_listing(assessment, data, nearby)
+    if nearby is not None:
+        assessment.centers = nearby.centers_json()
+        if nearby.place is None:
+            assessment.reasons.append(Note("location_not_found", (
+                f"No centers are listed because the location was not found: {nearby.problem}")))
+    return jsonify(assessment.to_dict())
+
+
+def _whole_numbers_as_int(data):
+    """JSON does not tell 54 from 54.0 (JSON Schema calls both integers): read a whole float
+    in an integer field as an int. Anything else is left for parse_referral to judge."""
+    def whole(obj, key):
+        value = obj.get(key)
+        if isinstance(value, float) and value.is_integer() and abs(value) < 1e6:
+            obj[key] = int(value)
+
+    if isinstance(data, dict):
+        if isinstance(data.get("patient"), dict):
+            whole(data["patient"], "age_years")
+        for reaction in data.get("reactions") if isinstance(data.get("reactions"), list) else ():
+            if isinstance(reaction, dict):
+                whole(reaction, "years_ago")
+    return data
+
+
+# --- OpenAPI: finder.web.core.openapi lists this operation --------------------------------------
+
+def _codes(codes) -> dict:
+    return {"type": "string", "enum": list(codes)}
+
+
+def _note() -> dict:
+    return {"type": "object", "required": ["code", "message"],
+            "properties": {"code": {"type": "string"}, "message": {"type": "string"}}}
+
+
+OPTIONAL_FLAG = {"type": ["boolean", "null"], "description": "null or absent: false"}
+
+
+def _reaction_schema() -> dict:
+    return {"type": "object", "required": ["drug", "symptoms"], "properties": {
+        "drug": {"type": "string", "pattern": r"\S", "maxLength": MAX_TEXT},
+        "date": {"type": ["string", "null"], "format": "date",
+                 "description": "YYYY-MM-DD, not in the future; or give years_ago"},
+        "years_ago": {"type": ["integer", "null"], "minimum": 0, "maximum": MAX_YEARS},
+        "symptoms": {"type": "array", "minItems": 1, "items": _codes(SYMPTOMS)},
+        "treatment_required": OPTIONAL_FLAG,
+        "treatments": {"type": ["array", "null"], "items": _codes(TREATMENTS)},
+        "tolerated_since": {"type": ["boolean", "null"],
+                            "description": "The drug was taken again since without a reaction"},
+    }}
+
+
+def request_schema() -> dict:
+    """The JSON referral that parse_referral reads."""
+    patient = {"type": "object", "required": ["age_years"], "properties": {
+        "age_years": {"type": "integer", "minimum": 0, "maximum": MAX_YEARS},
+        **{code: OPTIONAL_FLAG for code in CONDITIONS}}}
+    return {"type": "object", "required": ["drug", "patient"], "properties": {
+        "drug": {"type": "string", "pattern": r"\S", "maxLength": MAX_TEXT,
+                 "description": "The drug needed: generic or brand name"},
+        "indication": {"type": ["string", "null"], "maxLength": MAX_TEXT},
+        "urgency": {"enum": [*URGENCIES, None], "description": "Default: routine"},
+        "location": {"type": ["string", "null"], "maxLength": MAX_TEXT,
+                     "description": "Town or postcode: lists the nearest suitable centers"},
+        "center_id": {"type": "integer", "minimum": 1,
+                      "description": "The center you plan to ask: its listing answers what it can"},
+        "aerd": {"type": ["boolean", "null"],
+                 "description": "Aspirin-exacerbated respiratory disease; null = infer"},
+        "patient": patient,
+        "reactions": {"type": ["array", "null"], "maxItems": MAX_REACTIONS,
+                      "items": _reaction_schema()},
+    }}
+
+
+def response_schema() -> dict:
+    """The assessment: Assessment.to_dict() with the nearest centers filled in."""
+    drug_class = {"type": "object", "required": ["code", "name", "group"], "properties": {
+        "code": _codes(DRUG_CLASSES), "name": {"type": "string"}, "group": {"type": "string"}}}
+    drug = {"type": ["object", "null"], "required": ["name", "matched", "atc", "class", "typed"],
+            "properties": {"name": {"type": "string"}, "matched": {"type": "string"},
+                           "atc": {"type": "string"}, "class": drug_class,
+                           "typed": {"type": "string"}}}
+    flags = ("five_years_or_less", "time_unknown", "anaphylaxis_or_angioedema",
+             "severe_cutaneous_reaction", "treatment_required")
+    pen_fast = {"type": ["object", "null"], "required": ["score", "risk", "components"],
+                "properties": {
+                    "score": {"type": "integer", "minimum": 0, "maximum": 5},
+                    "risk": _codes(("very_low", "low", "moderate", "high")),
+                    "components": {"type": "object", "required": list(flags),
+                                   "properties": {f: {"type": "boolean"} for f in flags}}}}
+    center = {"type": "object", "required": ["center", "distance_km"], "properties": {
+        "center": {"$ref": "#/components/schemas/Center"},
+        "distance_km": {"type": "number", "minimum": 0}}}
+    properties = {
+        "verdict": _codes(("candidate", "not_suitable", "consider_delabelling",
+                           "specialist_review")),
+        "verdict_summary": {"type": "string"},
+        "reasons": {"type": "array", "items": _note()},
+        "pen_fast": pen_fast, "drug": drug, "pediatric": {"type": "boolean"},
+        "precautions": {"type": "array", "items": _note()},
+        "checklist": {"type": "array", "items": {"type": "string"}},
+        "questions_for_center": {"type": "array", "items": {
+            "type": "object", "required": ["code", "question"],
+            "properties": {"code": {"type": "string"}, "question": {"type": "string"},
+                           "answer": {"type": ["string", "null"],
+                                      "description": "What the center's listing already says"},
+                           "answered_on": {"type": ["string", "null"], "format": "date"},
+                           "center_id": {"type": "integer"}}}},
+        "centers": {"type": "array", "items": center},
+    }
+    return {"type": "object", "required": list(properties), "properties": properties,
+            "additionalProperties": False}
+
+
+def openapi_operation() -> dict:
+    invalid = {"type": "object", "required": ["error"], "properties": {"error": {
+        "type": "object", "required": ["code", "message"], "properties": {
+            "code": {"type": "string"}, "message": {"type": "string"},
+            "fields": {"type": "object", "additionalProperties": {"type": "string"},
+                       "description": "JSON path of each bad field → what is wrong"}}}}}
+
+    def body(schema, description):
+        return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+    return {
+        "summary": "Screen a referral for drug desensitization (nothing is stored)",
+        "description": "Returns the verdict, reasons, PEN-FAST for penicillin reactions, "
+                       "precautions, a checklist, questions for the center and, when a "
+                       "location is given and found, the nearest suitable centers. A location "
+                       "that cannot be found gives no centers and a `location_not_found` reason.",
+        "requestBody": {"required": True, "content": {"application/json": {
+            "schema": request_schema()}}},
+        "responses": {
+            "200": body(response_schema(), "The assessment"),
+            "400": body(invalid, "Not JSON, or invalid fields (see error.fields)"),
+            "413": body({"$ref": "#/components/schemas/Error"}, "The body is too large"),
+            "415": body({"$ref": "#/components/schemas/Error"}, "The body is not JSON"),
+            "503": body({"$ref": "#/components/schemas/Error"},
+                        "The place index is not available (a location was given)"),
+        },
+    }

@@ -1,0 +1,214 @@
+"""The referral builder: a form, the screening result as a printable letter, and downloads.
+
+Nothing typed here is stored or logged. The form is POSTed, so no detail lands in a URL or an
+access log (only a search's drug and location prefill the form by GET). The result page carries
+the submitted JSON back in hidden fields, and each download parses and assesses it again.
+The location is looked up in the offline gazetteer only: it is neither sent to an online
+geocoder nor written to the geocoding cache.
+"""
+import json
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+
+from flask import Blueprint, abort, make_response, render_template, request
+from werkzeug.datastructures import MultiDict
+
+from finder.referral.fhir import referral_bundle, referral_text
+from finder.geocoding.parse import GeocodeInputError
+from finder.geocoding.place import Place
+from finder.referral.assess import (
+    CONDITIONS,
+    SYMPTOMS,
+    TREATMENTS,
+    URGENCIES,
+    Assessment,
+    ReferralInput,
+    ReferralValidationError,
+    assess_referral,
+    class_code,
+    parse_referral,
+)
+from finder.referral.schema import MAX_REACTIONS
+from finder.search.travel import travel_assistance, worth_showing
+from finder.vocabulary import DRUG_CLASSES
+from finder.web.referral import form as fields
+from finder.web.core.params import text_arg
+from finder.web.directory.present import center_public, listing_freshness
+from finder.web.core.context import db, settings
+
+bp = Blueprint("referral", __name__)
+
+NEAREST_CENTERS = 5
+VERDICT_LABELS = {"candidate": "Possible candidate", "not_suitable": "Not suitable",
+                  "consider_delabelling": "Allergy test first",
+                  "specialist_review": "Allergist review needed"}
+
+
+def today() -> date:
+    """The latest calendar date anywhere (UTC+14), so a reaction typed as "today" in Sydney
+    or Auckland is not refused as in the future by a server that keeps UTC."""
+    return (datetime.now(UTC) + timedelta(hours=14)).date()
+
+
+@dataclass
+class Nearby:
+    """The suitable centers nearest the referral's location, or why there are none."""
+    query: str
+    place: Place | None = None
+    matches: list = field(default_factory=list)
+    travel: dict | None = None
+    problem: str | None = None
+
+    def centers_json(self) -> list[dict]:
+        return [{"center": center_public(m.center, settings()),
+                 "distance_km": round(m.distance_km, 1)} for m in self.matches]
+
+
+def nearby_centers(referral: ReferralInput, assessment: Assessment) -> Nearby | None:
+    """None without a location; else the nearest centers for the drug's class (and for a
+    child when the patient is under 18), with travel help when it matters."""
+    if not referral.location:
+        return None
+    from finder.search.nearest import find_centers
+    from finder.web.core.context import geocoder
+
+    nearby = Nearby(referral.location)
+    try:
+        found = geocoder().gazetteer.search(referral.location)
+    except GeocodeInputError as error:
+        nearby.problem = error.message
+        return nearby
+    if found.match is None:
+        nearby.problem = found.message or "We could not find that place."
+        return nearby
+    nearby.place = found.match
+    drug_class = class_code(assessment.drug_match)
+    nearby.matches = find_centers(found.match, session=db(), drug_class=drug_class,
+                                  child=assessment.pediatric, age=referral.patient.age_years,
+                                  limit=NEAREST_CENTERS).matches
+    nearby.travel = _travel(found.match, nearby.matches)
+    return nearby
+
+
+def answer_from_listing(assessment: Assessment, data: dict, nearby: Nearby | None):
+    """Attach what a center's listing already answers to the questions for the center: the
+    chosen center (`center_id`, e.g. from a search result's link), else the nearest suitable
+    one. Returns that center, or None when there is none to ask."""
+    from finder.referral.answers import answer_questions
+    from finder.directory.service import get_center
+
+    center_id = data.get("center_id") if isinstance(data, dict) else None
+    center = None
+    if isinstance(center_id, int) and not isinstance(center_id, bool) and 0 < center_id < 2**31:
+        center = get_center(db(), center_id)
+    if center is None and nearby is not None and nearby.matches:
+        center = nearby.matches[0].center
+    if center is not None:
+        drug_class = class_code(assessment.drug_match)
+        assessment.questions_for_center = [
+            {**q, "center_id": center.id}
+            for q in answer_questions(assessment.questions_for_center, center, drug_class)]
+    return center
+
+
+def _travel(place: Place, matches) -> dict | None:
+    assistance = travel_assistance(place, matches)
+    return assistance if worth_showing(place, assistance) else None
+
+
+@bp.get("/referral")
+def form():
+    prefill = MultiDict({"drug": text_arg("drug") or "", "location": text_arg("location") or "",
+                         "center": text_arg("center", max_length=10) or ""})
+    return _form_page(prefill, list(range(fields.EMPTY_REACTIONS_SHOWN)))
+
+
+@bp.post("/referral/result")
+def result():
+    data, kept = fields.referral_from_form(request.form)
+    try:
+        referral = parse_referral(data, today())
+    except ReferralValidationError as error:
+        slots = fields.reaction_indices(request.form) or [0]
+        return _form_page(request.form, slots, fields.field_errors(error.errors, kept), 400)
+    assessment = assess_referral(referral, today())
+    nearby = nearby_centers(referral, assessment)
+    asked = answer_from_listing(assessment, data, nearby)
+    page = render_template(
+        "referral/result.html", referral=referral, assessment=assessment,
+        nearby=nearby, asked=asked, submitted=json.dumps(data),
+        verdict_label=VERDICT_LABELS[assessment.verdict], today=today(),
+        symptoms=SYMPTOMS, treatments=TREATMENTS, urgencies=URGENCIES, conditions=CONDITIONS,
+        drug_classes=DRUG_CLASSES)
+    return _private(make_response(page))
+
+
+@bp.post("/referral/download/fhir")
+def download_fhir():
+    referral, assessment = _resubmitted()
+    bundle = referral_bundle(referral, assessment, today())
+    return _attachment(json.dumps(bundle, indent=2), "application/fhir+json", "json")
+
+
+@bp.post("/referral/download/text")
+def download_text():
+    referral, assessment = _resubmitted()
+    letter = referral_text(referral, assessment) + _nearby_text(
+        nearby_centers(referral, assessment))
+    return _attachment(letter, "text/plain; charset=utf-8", "txt")
+
+
+def _form_page(values: MultiDict, slots: list[int], errors: dict | None = None,
+               status: int = 200):
+    errors = errors or {}
+    page = render_template(
+        "referral/form.html", form=values, slots=slots, errors=errors,
+        summary=fields.error_summary(errors, slots), conditions=CONDITIONS,
+        urgencies=URGENCIES, symptoms=SYMPTOMS, treatments=TREATMENTS,
+        symptom_groups=fields.SYMPTOM_GROUPS, symptom_hints=fields.SYMPTOM_HINTS,
+        max_reactions=MAX_REACTIONS, empty_form=MultiDict())
+    return _private(make_response(page, status))
+
+
+def _resubmitted() -> tuple[ReferralInput, Assessment]:
+    """The referral the result page handed back, parsed and assessed again."""
+    try:
+        referral = parse_referral(json.loads(request.form.get("referral", "")), today())
+    except (ValueError, RecursionError):  # ReferralValidationError is a ValueError
+        abort(400, "The referral could not be read. Go back to the form and submit it again.")
+    return referral, assess_referral(referral, today())
+
+
+def _nearby_text(nearby: Nearby | None) -> str:
+    if nearby is None:
+        return ""
+    if nearby.place is None:
+        return f"\nNearest centers: {nearby.problem}\n"
+    lines = ["", f"Nearest suitable centers to {nearby.place.label}:"]
+    lines += [f"  - {m.center.name}, {m.center.organisation} ({m.center.locality}): "
+              f"{m.distance_km:.0f} km" + _unconfirmed(m.center)
+              for m in nearby.matches] or ["  none found"]
+    if nearby.travel:
+        lines += ["", f"Travel assistance: {nearby.travel['message']}"]
+    return "\n".join(lines) + "\n"
+
+
+def _unconfirmed(center) -> str:
+    """A listing's warning in the letter: never confirmed, or confirmed too long ago."""
+    state = listing_freshness(center, settings()).status
+    return {"unverified": " (not verified by the center)",
+            "stale": " (not confirmed recently: call before you travel)"}.get(state, "")
+
+
+def _attachment(body: str, mimetype: str, extension: str):
+    response = make_response(body)
+    response.headers["Content-Type"] = mimetype
+    name = f"desensitization-referral-{today().isoformat()}.{extension}"
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    return _private(response)
+
+
+def _private(response):
+    """Patient details must not be kept by the browser's or a proxy's cache."""
+    response.headers["Cache-Control"] = "no-store"
+    return response

@@ -1,0 +1,1 @@
+"""Patient search pages and the search API."""

@@ -1,0 +1,177 @@
+"""The patient-search API: drugs, places, geocoding and the ranked search itself."""
+import logging
+import sqlite3
+
+from flask import Blueprint, abort, jsonify
+
+from finder.drugs import resolve_drug, suggest_drugs
+from finder.geocoding import GeocodeInputError
+from finder.web.core.errors import error_response
+from finder.web.core.params import text_arg
+from finder.web.directory.present import center_public
+from finder.web.search.cache import cached
+from finder.web.search.query import read_search_query, run_search
+from finder.web.core.context import geocoder, settings
+
+bp = Blueprint("api_search", __name__, url_prefix="/api")
+log = logging.getLogger(__name__)
+SUGGESTIONS = 8
+
+
+@bp.get("/drugs")
+def drugs():
+    query = text_arg("q") or ""
+    matches = suggest_drugs(query, SUGGESTIONS)
+    best = resolve_drug(query)
+    if best and (not matches or matches[0].name != best.name):  # the drug it names, first
+        matches = [best, *(m for m in matches if m.name != best.name)][:SUGGESTIONS]
+    return jsonify({"query": query, "matches": [m.to_dict() for m in matches]})
+
+
+@bp.get("/places")
+def places():
+    query = text_arg("q") or ""
+    try:
+        found = geocoder().suggest(query, SUGGESTIONS)
+    except GeocodeInputError:
+        found = []
+    except sqlite3.Error as error:  # autocomplete is a convenience: never a 500 for it
+        log.warning("place suggestions failed for a query: %s", error)
+        found = []
+    return jsonify({"query": query, "places": [p.to_dict() for p in found]})
+
+
+@bp.get("/geocode")
+def geocode():
+    query = text_arg("q") or ""
+    try:
+        found = geocoder().geocode(query)
+    except GeocodeInputError as error:
+        abort(400, error.message)
+    if found.match is None:
+        abort(404, found.message or "No place matched: try a postcode or a nearby town.")
+    return jsonify({"query": query, "match": found.match.to_dict(),
+                    "candidates": [c.to_dict() for c in found.candidates]})
+
+
+@bp.get("/search")
+@cached
+def search():
+    query = read_search_query()
+    if not query.has_place:
+        abort(400, "Give a location (a town, suburb or postcode), or lat and lon.")
+    outcome = run_search(query)
+    if outcome.place is None:
+        status = 400 if outcome.location_invalid else 404
+        return error_response(status, outcome.location_error)
+    result = outcome.result
+    return jsonify({
+        "origin": outcome.place.to_dict(),
+        "candidates": [c.to_dict() for c in outcome.candidates],
+        "drug": outcome.drug.to_dict() if outcome.drug else None,
+        "unknown_drug": outcome.unknown_drug,
+        "results": [{"center": center_public(m.center, settings()),
+                     "distance_km": round(m.distance_km, 1), "outside_radius": m.outside_radius}
+                    for m in result.matches],
+        "outside_radius": result.outside_radius,
+        "left_out_not_accepting": result.left_out_not_accepting,
+        "travel_assistance": outcome.travel,
+    })
+
+
+# --- the OpenAPI description of these operations (merged by finder/web/openapi.py) ----------
+
+def openapi_paths() -> dict:
+    from finder.vocabulary import ROUTES
+    from finder.web.core.openapi import BOOL, _errors, _json, _param
+
+    text = {"type": "string", "maxLength": 200}
+    nullable = {"type": ["string", "null"]}
+    place = {"type": "object",
+             "required": ["label", "lat", "lon", "country", "region", "postcode", "kind",
+                          "remoteness", "source"],
+             "properties": {"label": {"type": "string"}, "lat": {"type": "number"},
+                            "lon": {"type": "number"}, "country": {"type": "string"},
+                            "region": nullable, "postcode": nullable, "kind": {"type": "string"},
+                            "remoteness": {"type": ["object", "null"],
+                                           "required": ["class", "label"],
+                                           "properties": {"class": {"type": "integer"},
+                                                          "label": {"type": "string"}}},
+                            "source": {"type": "string"}}}
+    drug = {"type": "object", "required": ["name", "matched", "atc", "class"],
+            "properties": {"name": {"type": "string"}, "matched": {"type": "string"},
+                           "atc": {"type": "string"},
+                           "class": {"type": "object", "required": ["code", "name", "group"],
+                                     "properties": {"code": {"type": "string"},
+                                                    "name": {"type": "string"},
+                                                    "group": {"type": "string"}}}}}
+    result = {"type": "object", "required": ["center", "distance_km", "outside_radius"],
+              "properties": {"center": {"$ref": "#/components/schemas/Center"},
+                             "distance_km": {"type": "number", "minimum": 0},
+                             "outside_radius": {"type": "boolean"}}}
+    search = {"type": "object",
+              "required": ["origin", "candidates", "drug", "unknown_drug", "results",
+                           "outside_radius", "left_out_not_accepting", "travel_assistance"],
+              "properties": {"origin": place, "candidates": {"type": "array", "items": place},
+                             "drug": {"oneOf": [drug, {"type": "null"}]},
+                             "unknown_drug": nullable,
+                             "results": {"type": "array", "items": result},
+                             "outside_radius": {"type": "boolean"},
+                             "left_out_not_accepting": {"type": "integer", "minimum": 0},
+                             "travel_assistance": {"type": ["object", "null"]}}}
+    q = _param("q", "What was typed", text)
+
+    def get(summary, parameters, body, *codes, description=None):
+        operation = {"summary": summary, "parameters": parameters,
+                     "responses": {"200": _json(body), **_errors(*codes)}}
+        if description:
+            operation["description"] = description
+        return {"get": operation}
+
+    return {
+        "/api/drugs": get("Drugs whose names fit what was typed, best first",
+                          [q], {"type": "object", "required": ["query", "matches"],
+                                "properties": {"query": {"type": "string"},
+                                               "matches": {"type": "array", "items": drug}}},
+                          400, 429),
+        "/api/places": get("Places for autocomplete (word prefixes), best first; at most 8",
+                           [q], {"type": "object", "required": ["query", "places"],
+                                 "properties": {"query": {"type": "string"},
+                                                "places": {"type": "array", "items": place}}},
+                           400, 429, 503),
+        "/api/geocode": get(
+            "The place a text names, with other candidates",
+            [{**q, "required": True}],
+            {"type": "object", "required": ["query", "match", "candidates"],
+             "properties": {"query": {"type": "string"}, "match": place,
+                            "candidates": {"type": "array", "items": place}}},
+            400, 404, 429, 503),
+        "/api/search": get(
+            "The nearest suitable centers, nearest first",
+            [_param("location", "A town, suburb, postcode or address", text),
+             _param("lat", "Latitude, with lon instead of location",
+                    {"type": "number", "minimum": -90, "maximum": 90}),
+             _param("lon", "Longitude, with lat", {"type": "number", "minimum": -180,
+                                                   "maximum": 180}),
+             _param("drug", "A drug's generic or brand name", text),
+             _param("child", "true: only centers that see children (under 18)", BOOL),
+             _param("route", "How the drug is given", {"type": "string", "enum": list(ROUTES)}),
+             _param("radius_km", "Maximum distance in km; when nothing lies within it, the "
+                    "nearest beyond it are returned with outside_radius true",
+                    {"type": "integer", "minimum": 1, "maximum": 20000}),
+             _param("limit", "How many centers (1-50, default 10)",
+                    {"type": "integer", "minimum": 1, "maximum": 50}),
+             _param("accepting", "true: only centers accepting referrals now", BOOL),
+             _param("cost", "public: only public (or public and private) services",
+                    {"type": "string", "enum": ["public"]}),
+             _param("language", "BCP 47 code of a language the staff speak, e.g. vi",
+                    {"type": "string", "maxLength": 35}),
+             _param("telehealth", "true: only centers offering a telehealth pre-assessment",
+                    BOOL),
+             _param("age", "The patient's age in years", {"type": "integer", "minimum": 0,
+                                                          "maximum": 120})],
+            search, 400, 404, 429, 503,
+            description="Give location, or lat and lon. An ambiguous location uses the best "
+                        "match and lists the others in candidates; an unknown drug is named in "
+                        "unknown_drug and the search runs without the drug filter."),
+    }

@@ -1,0 +1,97 @@
+"""The patient search page (/search) and the start-up script of its map (/map/base.js)."""
+from datetime import UTC, datetime
+from urllib.parse import urlencode
+
+from flask import Blueprint, current_app, render_template, request, url_for
+
+from finder.search.maps import build_base_map, map_data
+from finder.search.travel import worth_showing
+from finder.vocabulary import DRUG_CLASSES
+from finder.web.directory.present import listing_state
+from finder.web.search.cache import cached
+from finder.web.search.query import SearchOutcome, SearchQuery, read_search_query, run_search
+from finder.web.core.context import settings
+
+bp = Blueprint("search", __name__)
+
+REGIONAL_WORDS = {3: "a large rural town", 4: "a medium rural town", 5: "a small rural town",
+                  6: "a remote community", 7: "a very remote community"}
+REFERRAL_PAGE = "/referral"  # the GP referral page (its own blueprint)
+
+
+@bp.record_once
+def _build_map(state) -> None:
+    """folium renders the shared map once per app; its origins go into the CSP."""
+    from finder.web.core.security import allow
+
+    config = state.app.config["FINDER"]
+    base = build_base_map(assets=config.map_assets, tile_url=config.tile_url,
+                          tile_attribution=config.tile_attribution)
+    state.app.extensions["finder.base_map"] = base
+    allow(state.app, "script-src", *base.script_origins)
+    allow(state.app, "style-src", *base.script_origins)
+    allow(state.app, "img-src", *base.img_origins)
+
+
+@bp.get("/search")
+@cached
+def results():
+    query = read_search_query(max_limit=25)
+    if not query.has_place:  # first visit: the empty form
+        return render_template("search/results.html", form=query.form(), outcome=None)
+    outcome = run_search(query)
+    return render_template("search/results.html", **_page(outcome))
+
+
+@bp.get("/map/base.js")
+def base_map_script():
+    base = current_app.extensions["finder.base_map"]
+    response = current_app.response_class(base.script, mimetype="text/javascript")
+    response.set_etag(base.version)
+    response.cache_control.public = True
+    response.cache_control.max_age = 86400
+    return response.make_conditional(request)
+
+
+def _page(outcome: SearchOutcome) -> dict:
+    now = datetime.now(UTC)
+    matches = outcome.result.matches if outcome.result else []
+    items = [(m, listing_state(m.center, settings(), now=now)) for m in matches]
+    center_urls = {m.center.id: url_for("public.center_page", center_id=m.center.id) for m in matches}
+    place = outcome.place
+    return {
+        "form": outcome.query.form(), "outcome": outcome, "items": items, "place": place,
+        "location_error": outcome.location_error,
+        "base_map": current_app.extensions["finder.base_map"] if place else None,
+        "map_json": _map_json(outcome, items, center_urls) if place else None,
+        "center_urls": center_urls,
+        "travel_worth_showing": place is not None and worth_showing(place, outcome.travel),
+        "regional_words": REGIONAL_WORDS.get(place.remoteness) if place else None,
+        "referral_url": _referral_url(outcome),
+        "candidate_links": [(c.label, _search_url(outcome, c.label)) for c in outcome.candidates],
+        "drug_classes": DRUG_CLASSES,
+    }
+
+
+def _map_json(outcome: SearchOutcome, items, center_urls: dict) -> dict:
+    place = outcome.place
+    origin = {"label": place.label, "lat": place.lat, "lon": place.lon}
+    return map_data(origin, [
+        {"id": m.center.id, "name": m.center.name, "locality": m.center.locality,
+         "lat": m.center.lat, "lon": m.center.lon, "distance_km": round(m.distance_km, 1),
+         "url": center_urls[m.center.id]} for m, _ in items])
+
+
+def _referral_url(outcome: SearchOutcome) -> str:
+    params = {"drug": outcome.query.drug or "", "location": outcome.place.label if outcome.place
+              else outcome.query.location or ""}
+    return f"{REFERRAL_PAGE}?{urlencode({k: v for k, v in params.items() if v})}"
+
+
+def _search_url(outcome: SearchOutcome, label: str) -> str:
+    """This search again, for another place."""
+    # Only the search's own fields, and always a relative URL: anything else from the query
+    # string (`endpoint`, `_external`, …) would steer url_for, and this page may be cached.
+    kept = {name for name in SearchQuery.__dataclass_fields__} - {"location", "lat", "lon"}
+    args = {k: v for k, v in request.args.items() if k in kept}
+    return f"{url_for('search.results')}?{urlencode({'location': label, **args})}"

@@ -1,0 +1,37 @@
+"""`finder stale` lists stale and unverified listings with their editors' contact, for outreach."""
+import csv
+from datetime import UTC, datetime, timedelta
+
+from finder.directory.models import Account, Center
+
+
+def test_stale_lists_unverified_and_stale_with_editor_contact(app, session, make_center, tmp_path):
+    now = datetime.now(UTC)
+    fresh = make_center(name="Fresh Clinic")
+    old = make_center(name="Old Clinic", phone="+61 8 8000 0000")
+    make_center(name="Never Clinic")
+    session.get(Center, fresh.id).verified_at = now - timedelta(days=30)
+    session.get(Center, old.id).verified_at = now - timedelta(days=500)
+    session.add(Account(email="editor@old.example.org", password_hash="x", role="center_editor",
+                        center_id=old.id))
+    session.commit()
+
+    out = tmp_path / "stale.csv"
+    result = app.test_cli_runner().invoke(args=["finder", "stale", "--csv", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "Fresh Clinic" not in result.output
+    assert "Old Clinic" in result.output and "editor@old.example.org" in result.output
+    assert "Never Clinic" in result.output and "never confirmed" in result.output
+    rows = list(csv.DictReader(out.open()))
+    assert [(r["name"], r["status"]) for r in rows] == [("Never Clinic", "unverified"),
+                                                        ("Old Clinic", "stale")]
+    assert rows[1]["editors"] == "editor@old.example.org"
+
+
+def test_months_option_moves_the_threshold(app, session, make_center):
+    center = make_center(name="Six Month Clinic")
+    session.get(Center, center.id).verified_at = datetime.now(UTC) - timedelta(days=200)
+    session.commit()
+    runner = app.test_cli_runner()
+    assert "Six Month Clinic" not in runner.invoke(args=["finder", "stale"]).output
+    assert "Six Month Clinic" in runner.invoke(args=["finder", "stale", "--months", "6"]).output
