@@ -40,8 +40,8 @@ def free_port() -> int:
 
 
 def seed(database_url: str) -> None:
-    from finder.directory import exchange
     from finder.db import build_engine, open_session
+    from finder.directory import exchange
     from finder.migrate import upgrade
 
     upgrade(database_url)

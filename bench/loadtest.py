@@ -73,7 +73,8 @@ def admin_token(env: dict) -> tuple[str, list[int]]:
     """Seed the database, create an admin account and an API token (in a child process)."""
     script = (
         "from finder import create_app; from finder.db import open_session; "
-        "from finder import accounts; from finder.directory.models import Center; from sqlmodel import select; "
+        "from finder.directory import accounts; from finder.directory.models import Center; "
+        "from sqlmodel import select; "
         "app = create_app(); s = open_session(app.extensions['finder.engine']); "
         "a = accounts.create_account(s, 'load-admin@example.org', 'load-test-password-123', "
         "role='admin', center_id=None, actor='loadtest'); "

@@ -244,9 +244,9 @@ def find_centers_figures(sizes: list[int], queries: int) -> None:
     from sqlalchemy import insert, text
 
     from finder.db import build_engine, open_session
+    from finder.directory.models import Center, utcnow
     from finder.geocoding.place import Place
     from finder.migrate import upgrade
-    from finder.directory.models import Center, utcnow
     from finder.search.nearest import find_centers
 
     print(f"find_centers: SQLite, {queries} random Australian places and filters per size")

@@ -8,9 +8,8 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from finder import migrate
-
-from finder.directory import exchange
 from finder.db import open_session
+from finder.directory import exchange
 
 finder_commands = AppGroup("finder", help="Desensitization finder: database and data commands.")
 DEMO_FILE = Path(__file__).resolve().parent.parent / "data" / "centers.json"
@@ -62,7 +61,7 @@ def import_file(file: Path, fmt: str | None):
     fmt = _format_of(file, fmt)
     try:
         if fmt == "fhir":
-            from finder.directory.fhir.resources import records_from_bundle
+            from finder.directory.fhir.imports import records_from_bundle
             rows = records_from_bundle(json.loads(file.read_text(encoding="utf-8")))
         else:
             rows = exchange.load(file.read_text(encoding="utf-8"), fmt)

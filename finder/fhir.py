@@ -1,6 +1,7 @@
 """Our FHIR R4 vocabulary in one place: code systems and small builders shared by the referral
-Bundle and the directory mapping. Resources are built as plain dicts; fhir.resources (R4B)
-validates them in the tests only, so nothing here depends on it at run time.
+Bundle and the directory mapping. Resources are built as plain dicts (fast, and shaped exactly as
+written); fhir.resources (R4B) validates a Bundle given to the directory import, and the tests
+validate every resource we build with it.
 """
 import uuid
 

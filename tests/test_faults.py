@@ -16,12 +16,11 @@ import pytest
 from sqlmodel import select
 
 from finder import create_app
-
-from finder.directory import accounts
 from finder.config import PROJECT_ROOT
 from finder.db import open_session
-from finder.directory.service import create_center
+from finder.directory import accounts
 from finder.directory.models import AuditEntry, Center
+from finder.directory.service import create_center
 from tests.conftest import center_data, make_settings
 
 pytestmark = pytest.mark.slow

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, select
 
-from finder.directory.service import plain
 from finder.directory.models import EDITABLE_FIELDS, AuditEntry, Center
+from finder.directory.service import plain
 
 VERSIONED_ACTIONS = ("update", "approve", "archive", "verify", "unpublish")
 UNCHANGED = object()

@@ -10,9 +10,9 @@ from collections.abc import Callable, Iterable
 
 from sqlmodel import Session, select
 
-from finder.directory.service import create_center, field_errors
 from finder.directory.listing import parse_span, span_text
 from finder.directory.models import EDITABLE_FIELDS, Center, CenterInput
+from finder.directory.service import create_center, field_errors
 
 FORMAT_NAME = "desensitization-finder/centers"
 FILE_FIELDS = (*EDITABLE_FIELDS, "status", "verified_at")

@@ -227,9 +227,6 @@ class CenterFields(SQLModel):
     def adult(self) -> bool:
         return self.age_max_years is None or self.age_max_years >= ADULT_AGE
 
-    def covers_age(self, years: int) -> bool:
-        return ages_cover(self.age_min_years, self.age_max_years, years)
-
     def zone(self) -> ZoneInfo | None:
         return ZoneInfo(self.timezone) if self.timezone else None
 

@@ -1,7 +1,6 @@
 """Where a person is: what they typed → a Place (offline gazetteer, optional online service)."""
 from finder.geocoding.gazetteer import (
     Gazetteer,
-    GazetteerGeocoder,
     GeocodeResult,
     build_gazetteer,
     gazetteer_is_current,
@@ -12,7 +11,7 @@ from finder.geocoding.place import Place
 from finder.geocoding.service import GeocodingService
 
 __all__ = [
-    "Gazetteer", "GazetteerGeocoder", "GeocodeInputError", "GeocodeResult", "GeocodingService",
+    "Gazetteer", "GeocodeInputError", "GeocodeResult", "GeocodingService",
     "ParsedQuery", "Place", "build_gazetteer", "gazetteer_is_current", "open_gazetteer",
     "parse_query",
 ]

@@ -11,15 +11,11 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from geopy.exc import GeocoderQueryError
-from geopy.geocoders.base import Geocoder
-from geopy.location import Location
 from rapidfuzz import fuzz, process
 
 from finder.geocoding.gazetteer_build import SCHEMA_VERSION, build_gazetteer, input_fingerprint
 from finder.geocoding.parse import (
     Attempt,
-    GeocodeInputError,
     ParsedQuery,
     name_variants,
     normalise_name,
@@ -29,7 +25,7 @@ from finder.geocoding.parse import (
 from finder.geocoding.place import Place, haversine_km
 
 __all__ = ["SCHEMA_VERSION", "build_gazetteer", "gazetteer_is_current", "open_gazetteer",
-           "Gazetteer", "GazetteerGeocoder", "GeocodeResult"]
+           "Gazetteer", "GeocodeResult"]
 
 FUZZY_CUTOFF = 80
 NOT_FOUND_HINT = "No place matched: try a postcode or a nearby town."
@@ -300,23 +296,3 @@ def _passes(row: tuple, country: str | None, region: str | None) -> bool:
 def _place(row: tuple) -> Place:
     _, label, country, region, postcode, lat, lon, _, remoteness, kind = row
     return Place(label, lat, lon, country, region, postcode, kind, remoteness)
-
-
-class GazetteerGeocoder(Geocoder):
-    """geopy-compatible offline geocoder: works anywhere a geopy Geocoder does."""
-
-    def __init__(self, gazetteer: Gazetteer):
-        super().__init__()
-        self.gazetteer = gazetteer
-
-    def geocode(self, query, exactly_one=True, **kwargs):
-        """A geopy Location (raw = the Place as a dict), a list of them, or None."""
-        try:
-            result = self.gazetteer.search(str(query))
-        except GeocodeInputError as error:
-            raise GeocoderQueryError(error.message) from error
-        places = [result.match, *result.candidates] if result.match else []
-        locations = [Location(p.label, (p.lat, p.lon), p.to_dict()) for p in places]
-        if not locations:
-            return None
-        return locations[0] if exactly_one else locations

@@ -5,7 +5,7 @@ verdict decided by the most serious relevant reaction, PEN-FAST for penicillin r
 precautions, a checklist and questions for the center. It is a screening aid for patients and
 GPs; the allergist decides. Pure: nothing is logged or stored.
 """
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 from finder.drugs import DrugMatch
@@ -102,7 +102,6 @@ class Assessment:
     precautions: list[Note]
     checklist: list[str]
     questions_for_center: list[dict]
-    centers: list = field(default_factory=list)  # filled by the web layer
 
     @property
     def verdict_summary(self) -> str:
@@ -118,7 +117,6 @@ class Assessment:
             "precautions": [n.to_dict() for n in self.precautions],
             "checklist": list(self.checklist),
             "questions_for_center": [dict(q) for q in self.questions_for_center],
-            "centers": list(self.centers),
         }
 
 

@@ -15,8 +15,8 @@ from geopy.distance import geodesic
 from sqlalchemy import String, and_, bindparam, cast, func, or_, true
 from sqlmodel import Session, select
 
-from finder.geocoding.place import EARTH_KM, Place, haversine_km
 from finder.directory.models import Center, ages_cover, sees_children
+from finder.geocoding.place import EARTH_KM, Place, haversine_km
 from finder.vocabulary import ADULT_AGE
 
 HALF_EQUATOR_KM = math.pi * EARTH_KM  # no two points on the globe are farther apart

@@ -1,6 +1,6 @@
 """State patient travel schemes: which one applies, and whether a trip likely qualifies.
 
-The wording follows the rules every scheme shares (shared/domain/travel-schemes.md): the
+The wording follows the rules every state scheme shares (PTSS/IPTAAS/PATS/PAX/TTPAS/SAPTAS): the
 distance that counts is by road to the nearest suitable service, not the center a patient
 picks; we only ever say "may be eligible"; we never quote rates. A straight line is shorter
 than the road, so beyond the threshold in a straight line is "likely"; within it, the patient
@@ -9,6 +9,7 @@ may still qualify if the road trip is longer.
 import csv
 from dataclasses import dataclass
 from functools import cache
+
 from finder.config import PROJECT_ROOT
 
 SCHEMES_CSV = PROJECT_ROOT / "data" / "travel_schemes.csv"

@@ -61,7 +61,7 @@ def test_moved_address_is_confirmed_on_a_map_before_saving(page, live_server, mo
     from finder.web.manage import listings
     from tests.web.staff_kit import TOOWOOMBA, FakeGeocoder
 
-    monkeypatch.setattr(listings, "geocode_address", FakeGeocoder(TOOWOOMBA))
+    monkeypatch.setattr(listings, "address_geocoder", lambda: FakeGeocoder(TOOWOOMBA))
     center_id = _seed(live_server)
     errors = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)

@@ -6,9 +6,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlmodel import select
 
-from finder.directory import exchange
 from finder.cli import DEMO_FILE
 from finder.db import build_engine, open_session
+from finder.directory import exchange
 from finder.directory.models import AuditEntry, Center
 from tests.conftest import center_data
 

@@ -4,9 +4,8 @@ from sqlalchemy import inspect, text
 from sqlmodel import select
 
 from finder import migrate
-
-from finder.directory import service as directory
 from finder.db import build_engine, open_session
+from finder.directory import service as directory
 from finder.directory.models import AuditEntry, Center
 from tests.conftest import center_data
 

@@ -3,12 +3,10 @@ import sqlite3
 
 import pytest
 from geopy.distance import distance
-from geopy.location import Location
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from finder.geocoding.gazetteer import (
-    GazetteerGeocoder,
     gazetteer_is_current,
     open_gazetteer,
 )
@@ -181,16 +179,6 @@ def test_autocomplete_puts_the_likely_place_first(gazetteer, typed, expected):
 
 def test_autocomplete_matches_any_word_of_a_name(gazetteer):
     assert "Mount Isa QLD 4825" in [p.label for p in gazetteer.suggest("isa")]
-
-
-def test_geopy_geocoder_returns_a_location_with_the_place_as_raw(gazetteer):
-    location = GazetteerGeocoder(gazetteer).geocode("Dubbo NSW")
-    assert isinstance(location, Location)
-    assert location.address == "Dubbo NSW 2830"
-    assert location.raw["region"] == "NSW"
-    several = GazetteerGeocoder(gazetteer).geocode("Richmond", exactly_one=False)
-    assert len(several) > 1
-    assert GazetteerGeocoder(gazetteer).geocode("Qwxzvbnmplk") is None
 
 
 def test_a_missing_or_foreign_file_is_not_current(tmp_path):

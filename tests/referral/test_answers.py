@@ -1,8 +1,8 @@
 """The referral's questions show what the chosen center's listing already answers, with its date."""
 from datetime import UTC, date, datetime
 
-from finder.referral.answers import answer_questions
 from finder.directory.models import Center
+from finder.referral.answers import answer_questions
 from tests.conftest import center_data
 
 QUESTIONS = [{"code": c, "question": c} for c in

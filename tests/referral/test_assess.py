@@ -275,10 +275,9 @@ def test_to_dict_has_exactly_the_contract_keys():
     data = assess(referral(drug="amoxicillin",
                            reactions=[reaction("amoxicillin", years_ago=1)])).to_dict()
     assert set(data) == {"verdict", "verdict_summary", "reasons", "pen_fast", "drug",
-                         "pediatric", "precautions", "checklist", "questions_for_center",
-                         "centers"}
+                         "pediatric", "precautions", "checklist", "questions_for_center"}
     assert set(data["pen_fast"]) == {"score", "risk", "components"}
-    assert data["drug"]["typed"] == "amoxicillin" and data["centers"] == []
+    assert data["drug"]["typed"] == "amoxicillin"
     assert all(set(r) == {"code", "message"} for r in data["reasons"] + data["precautions"])
 
 

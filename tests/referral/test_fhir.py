@@ -5,8 +5,8 @@ import pytest
 from fhir.resources.R4B.bundle import Bundle
 
 from finder.fhir import ATC, SNOMED
-from finder.referral.fhir import SNOMED_MANIFESTATIONS, referral_bundle, referral_text
 from finder.referral.assess import SYMPTOMS, assess_referral, parse_referral
+from finder.referral.fhir import SNOMED_MANIFESTATIONS, referral_bundle, referral_text
 
 TODAY = date(2026, 1, 15)
 NOW = datetime(2026, 1, 15, 9, 30, tzinfo=UTC)

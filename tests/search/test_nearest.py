@@ -7,8 +7,8 @@ import pytest
 from geopy.distance import geodesic
 from sqlmodel import select
 
-from finder.geocoding.place import Place
 from finder.directory.models import Center
+from finder.geocoding.place import Place
 from finder.search.nearest import bounding_box, find_centers, haversine_km
 
 QUERIES = 40  # per random directory (300 each also passed when this was written)
@@ -261,7 +261,8 @@ def full_scan_find_centers(place, *, session, drug_class=None, child=False, rout
                 and (language is None or any(t == language or t.startswith(language + "-")
                                              for t in c.languages))
                 and (not telehealth or c.telehealth_preassessment)
-                and (age is None or c.covers_age(age)))
+                and (age is None or ((c.age_min_years is None or c.age_min_years <= age)
+                                     and (c.age_max_years is None or age <= c.age_max_years))))
 
     origin = (place.lat, place.lon)
     everyone = sorted(((geodesic(origin, (c.lat, c.lon)).km, c)

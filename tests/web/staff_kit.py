@@ -2,6 +2,7 @@
 import re
 
 from finder.directory import accounts
+from finder.geocoding import GeocodeResult
 from finder.geocoding.place import Place
 
 PASSWORD = "correct horse battery"
@@ -71,9 +72,9 @@ class FakeGeocoder:
         self.place = place
         self.asked: list[str] = []
 
-    def __call__(self, data: dict):
-        self.asked.append(data.get("locality"))
-        return self.place
+    def geocode(self, text: str) -> GeocodeResult:
+        self.asked.append(text)
+        return GeocodeResult(text, self.place)
 
 
 TOOWOOMBA = Place(label="Toowoomba QLD 4350", lat=-27.5598, lon=151.9507, country="AU",

@@ -8,6 +8,8 @@ from datetime import UTC, date, datetime
 
 from sqlmodel import Session, select
 
+from finder.directory.listing import freshness
+from finder.directory.models import Center
 from finder.fhir import (
     ATC,
     BCP47,
@@ -26,9 +28,6 @@ from finder.fhir import (
     extension_url,
     reference,
 )
-from finder.directory.fhir.imports import records_from_bundle  # noqa: F401  (public API)
-from finder.directory.listing import freshness
-from finder.directory.models import Center
 from finder.vocabulary import DRUG_CLASSES, REFERRAL_FROM, ROUTES
 
 # HealthcareService.specialty is bound (preferred) to the Practice Setting Code Value Set,

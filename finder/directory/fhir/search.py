@@ -12,8 +12,8 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from finder.directory.fhir.resources import SPECIALTY, characteristic_concepts
-from finder.geocoding.place import Place
 from finder.directory.models import Center
+from finder.geocoding.place import Place
 from finder.search.nearest import find_centers
 
 DEFAULT_COUNT, MAX_COUNT = 20, 100

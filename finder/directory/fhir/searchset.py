@@ -3,9 +3,9 @@ OperationOutcome entry naming any parameter the server ignored."""
 from collections.abc import Callable
 from datetime import date
 
-from finder.fhir import UCUM, new_full_url
 from finder.directory.fhir.resources import healthcare_service, location, organization
 from finder.directory.fhir.search import SearchPage
+from finder.fhir import UCUM, new_full_url
 
 # FHIR core extension for a near search's distance on Bundle.entry.search.
 LOCATION_DISTANCE = "http://hl7.org/fhir/StructureDefinition/location-distance"

@@ -1,1 +1,2 @@
-"""What every blueprint shares: errors, security headers, extensions, sign-in, parameters, request context, OpenAPI."""
+"""What every blueprint shares: errors, security headers, extensions, sign-in, parameters,
+request context and the OpenAPI document."""

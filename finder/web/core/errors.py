@@ -32,7 +32,7 @@ def wants_json() -> bool:
 
 
 def error_response(status: int, message: str | None = None, code: str | None = None, **extra):
-    """The error as JSON under /api/ (DESIGN's error object) or as the error page."""
+    """The error as JSON under /api/ ({"error": {"code", "message"}}) or as the error page."""
     message = message or MESSAGES.get(status, "Something went wrong.")
     code = code or CODES.get(status, "error")
     if request.path.startswith("/fhir"):

@@ -1,12 +1,11 @@
-"""The JSON API under /api/ (its OpenAPI document is finder/web/openapi.py)."""
+"""The JSON API under /api/ (described in finder.web.directory.openapi)."""
 from flask import Blueprint, abort, jsonify
 
 from finder.directory import service as directory
 from finder.vocabulary import DRUG_CLASSES
-from finder.web.core.openapi import openapi_document
+from finder.web.core.context import db, settings
 from finder.web.core.params import bool_arg, choice_arg, int_arg, text_arg
 from finder.web.directory.present import center_public
-from finder.web.core.context import db, settings
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -37,11 +36,6 @@ def center(center_id: int):
     if found is None:
         abort(404, f"No active center with id {center_id}.")
     return jsonify(center_public(found, settings()))
-
-
-@bp.get("/openapi.json")
-def openapi():
-    return jsonify(openapi_document())
 
 
 @bp.route("/<path:_unknown>", methods=["GET", "POST", "PATCH", "PUT", "DELETE"])

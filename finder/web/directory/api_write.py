@@ -4,13 +4,12 @@ so a signed-in browser cannot be tricked into writing (and CSRF does not apply).
 from flask import Blueprint, abort, jsonify, request, url_for
 
 from finder.directory import accounts
-
 from finder.directory import service as directory
 from finder.directory.models import EDITABLE_FIELDS, Account, Center, has_control_characters
+from finder.web.core.context import db, settings
 from finder.web.core.errors import error_response
 from finder.web.core.extensions import csrf
 from finder.web.directory.present import center_public
-from finder.web.core.context import db, settings
 
 bp = Blueprint("api_write", __name__, url_prefix="/api")
 csrf.exempt(bp)

@@ -15,9 +15,8 @@ def listing_freshness(center: Center, settings, *, now: datetime | None = None) 
 def listing_state(center: Center, settings, *, now: datetime | None = None) -> dict:
     """What changes with the clock, not with the listing: freshness and "open now"."""
     now = now or datetime.now(UTC)
-    hours_state = opening(center.hours, center.zone(), now=now)
-    return {"freshness": listing_freshness(center, settings, now=now).to_dict(),
-            "opening": hours_state.to_dict() if hours_state else None}
+    return {"freshness": listing_freshness(center, settings, now=now),
+            "opening": opening(center.hours, center.zone(), now=now)}
 
 
 def center_public(center: Center, settings, *, now: datetime | None = None) -> dict:
@@ -27,7 +26,8 @@ def center_public(center: Center, settings, *, now: datetime | None = None) -> d
         **listing_record(center),
         "pediatric": center.pediatric,
         "adult": center.adult,
-        **listing_state(center, settings, now=now),
+        **{name: fact.to_dict() if fact else None
+           for name, fact in listing_state(center, settings, now=now).items()},
         "version": center.version,
         "updated_at": center.updated_at.isoformat(),
     }

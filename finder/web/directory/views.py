@@ -11,9 +11,9 @@ from finder.vocabulary import (
     REFERRAL_FROM,
     WEEKDAY_NAMES,
 )
+from finder.web.core.context import db, settings
 from finder.web.core.params import bool_arg, choice_arg
 from finder.web.directory.present import listing_freshness, listing_state
-from finder.web.core.context import db, settings
 
 bp = Blueprint("public", __name__)
 
@@ -32,7 +32,9 @@ def directory_page():
     grouped: dict[str, dict[str, list]] = {}
     for center in page.items:
         grouped.setdefault(center.country, {}).setdefault(center.region or "", []).append(center)
+    freshness = {c.id: listing_freshness(c, settings()) for c in page.items}
     return render_template("public/directory.html", grouped=grouped, total=page.total,
+                           freshness=freshness,
                            drug_class=drug_class, pediatric=pediatric,
                            drug_classes=DRUG_CLASSES, drug_groups=DRUG_GROUPS)
 
@@ -63,8 +65,3 @@ def healthz():
         return jsonify({"status": "unavailable", "database": "unreachable"}), 503
     return jsonify({"status": "ok", "database": "ok"})
 
-
-@bp.app_template_global("freshness_of")
-def _freshness_of(center):
-    """The listing's freshness for the `verification` macro, wherever a listing is shown."""
-    return listing_freshness(center, settings())

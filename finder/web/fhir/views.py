@@ -9,8 +9,8 @@ from finder.directory.fhir.capability import capability_statement
 from finder.directory.fhir.resources import RESOURCE_BUILDERS
 from finder.directory.fhir.search import FILTERS, SearchRejected, search_directory
 from finder.directory.fhir.searchset import searchset_bundle
-from finder.web.fhir.errors import operation_outcome, operation_outcome_response
 from finder.web.core.context import db, settings
+from finder.web.fhir.errors import operation_outcome, operation_outcome_response
 
 bp = Blueprint("fhir", __name__, url_prefix="/fhir")
 FHIR_JSON = "application/fhir+json"

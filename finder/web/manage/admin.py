@@ -3,13 +3,12 @@ from flask import flash, redirect, render_template, request, url_for
 from wtforms.fields import SelectChoice
 
 from finder.directory import accounts
-
 from finder.directory import service as directory
+from finder.web.core.context import db
 from finder.web.manage import bp
 from finder.web.manage.access import actor, admin_required, editable_center, posted_version
 from finder.web.manage.forms import AccountForm
 from finder.web.manage.listing_form import LABELS
-from finder.web.core.context import db
 
 STATUS_WORDS = {"active": "approved and public", "archived": "archived"}
 

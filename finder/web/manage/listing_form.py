@@ -84,12 +84,6 @@ def form_values(listing: dict) -> dict:
     return values
 
 
-def address_text(data: dict) -> str:
-    parts = [data.get("locality"), data.get("region"), data.get("postcode")]
-    place = " ".join(p for p in parts if p)
-    return ", ".join(p for p in (data.get("street"), place) if p)
-
-
 def _same_text(a, b) -> bool:
     return " ".join(str(a or "").split()).casefold() == " ".join(str(b or "").split()).casefold()
 

@@ -6,8 +6,9 @@ from werkzeug.exceptions import ServiceUnavailable
 
 from finder.directory import service as directory
 from finder.directory.conflicts import UNCHANGED, explain_conflict
-from finder.search.maps import url_origin
+from finder.directory.locate import address_text, locate_listing
 from finder.directory.models import editable_values
+from finder.search.maps import url_origin
 from finder.vocabulary import (
     ACCEPTING_REFERRALS,
     COSTS,
@@ -16,19 +17,19 @@ from finder.vocabulary import (
     REFERRAL_FROM,
     ROUTES,
 )
+from finder.web.core.context import db, geocoder, settings
+from finder.web.core.security import allow
+from finder.web.directory.present import listing_freshness
 from finder.web.manage import bp
 from finder.web.manage.access import actor, editable_center, posted_version
 from finder.web.manage.listing_form import (
     LABELS,
     address_changed,
-    address_text,
     display,
     form_values,
     listing_from_form,
     position_changed,
 )
-from finder.web.core.security import allow
-from finder.web.core.context import db, settings
 
 CHOICES = {"drug_classes": DRUG_CLASSES, "drug_groups": DRUG_GROUPS, "routes": ROUTES,
            "drug_class_options": [(code, c.name if c.name == DRUG_GROUPS[c.group]
@@ -38,24 +39,19 @@ CHOICES = {"drug_classes": DRUG_CLASSES, "drug_groups": DRUG_GROUPS, "routes": R
            "costs": COSTS, "labels": LABELS, "display": display}
 
 
-def geocode_address(data: dict):
-    """The Place for a listing's address, or None when it cannot be found (or the gazetteer is
-    not built yet: the editor can then type the position). Tests replace this function."""
-    from finder.geocoding import GeocodeInputError
-    from finder.web.core.context import geocoder
-
+def address_geocoder():
+    """The app's geocoder, or None while the gazetteer is not built (the editor can then type
+    the position). Tests replace this function with a fake geocoder."""
     try:
-        service = geocoder()
+        return geocoder()
     except ServiceUnavailable:
         return None
-    for text in dict.fromkeys((address_text(data), address_text(data | {"street": None}))):
-        try:
-            result = service.geocode(text)
-        except GeocodeInputError:
-            continue
-        if result is not None and result.match is not None:
-            return result.match
-    return None
+
+
+def geocode_address(data: dict):
+    """The Place for a listing's address, or None when it cannot be found."""
+    service = address_geocoder()
+    return locate_listing(data, service) if service is not None else None
 
 
 @bp.record_once
@@ -73,14 +69,19 @@ def stored(center) -> dict:
 def dashboard():
     if not current_user.is_admin:
         center = directory.get_center(db(), current_user.account.center_id, public=False)
-        return render_template("manage/dashboard.html", centers=[center] if center else [])
+        return _dashboard([center] if center else [])
     everything = directory.list_centers(db(), status=None, limit=100_000).items
-    pending = [c for c in everything if c.status == "pending"]
-    return render_template("manage/dashboard.html", centers=everything, pending=pending)
+    return _dashboard(everything, pending=[c for c in everything if c.status == "pending"])
+
+
+def _dashboard(centers, **extra):
+    freshness = {c.id: listing_freshness(c, settings()) for c in centers}
+    return render_template("manage/dashboard.html", centers=centers, freshness=freshness, **extra)
 
 
 def _edit_page(center, values, errors=None, status=200, version=None, conflict=None):
     return render_template("manage/edit.html", center=center, values=values, errors=errors or {},
+                           fresh=listing_freshness(center, settings()),
                            version=center.version if version is None else version,
                            conflict=conflict, unchanged=UNCHANGED, **CHOICES), status
 

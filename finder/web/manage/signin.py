@@ -9,10 +9,10 @@ from flask_login import login_required, login_user, logout_user
 
 from finder.directory import accounts
 from finder.web.core.auth import SignedInAccount
+from finder.web.core.context import db
 from finder.web.core.extensions import limiter
 from finder.web.manage import bp
 from finder.web.manage.forms import LoginForm
-from finder.web.core.context import db
 
 log = logging.getLogger(__name__)
 FAILED_LOGINS = "5 per minute"

@@ -3,11 +3,11 @@ until an admin approves it."""
 from flask import render_template, request
 
 from finder.directory import service as directory
+from finder.web.core.context import db
 from finder.web.core.extensions import limiter
 from finder.web.manage import listings, submit_bp
 from finder.web.manage.listing_form import form_values, listing_from_form
 from finder.web.manage.listings import CHOICES
-from finder.web.core.context import db
 
 NOT_FOUND = "We could not find this address. Check it, or type the latitude and longitude."
 

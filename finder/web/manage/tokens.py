@@ -3,9 +3,9 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from finder.directory import accounts
+from finder.web.core.context import db
 from finder.web.manage import bp
 from finder.web.manage.forms import TokenForm
-from finder.web.core.context import db
 
 
 def _page(form, new_token=None, status=200):

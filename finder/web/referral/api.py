@@ -13,14 +13,13 @@ from finder.referral.assess import (
     URGENCIES,
     Note,
     ReferralValidationError,
-    assess_referral,
     parse_referral,
 )
 from finder.referral.schema import MAX_REACTIONS, MAX_TEXT, MAX_YEARS
 from finder.vocabulary import DRUG_CLASSES
 from finder.web.core.errors import error_response
 from finder.web.core.extensions import csrf
-from finder.web.referral.views import answer_from_listing, nearby_centers, today
+from finder.web.referral.views import centers_json, screened, today
 
 bp = Blueprint("api_referral", __name__, url_prefix="/api")
 csrf.exempt(bp)
@@ -40,15 +39,13 @@ def assess():
     except ReferralValidationError as error:
         return error_response(400, "The referral has errors: see `fields`.", "invalid",
                               fields=error.errors)
-    assessment = assess_referral(referral, today())
-    nearby = nearby_centers(referral, assessment)
-    answer_from_listing(assessment, data, nearby)
-    if nearby is not None:
-        assessment.centers = nearby.centers_json()
-        if nearby.place is None:
-            assessment.reasons.append(Note("location_not_found", (
-                f"No centers are listed because the location was not found: {nearby.problem}")))
-    return jsonify(assessment.to_dict())
+    outcome = screened(referral, data)
+    answer = {**outcome.assessment.to_dict(), "centers": centers_json(outcome.nearby)}
+    if outcome.nearby is not None and outcome.nearby.place is None:
+        answer["reasons"].append(Note("location_not_found", (
+            "No centers are listed because the location was not found: "
+            f"{outcome.nearby.problem}")).to_dict())
+    return jsonify(answer)
 
 
 def _whole_numbers_as_int(data):

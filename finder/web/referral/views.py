@@ -7,15 +7,11 @@ The location is looked up in the offline gazetteer only: it is neither sent to a
 geocoder nor written to the geocoding cache.
 """
 import json
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date
 
 from flask import Blueprint, abort, make_response, render_template, request
 from werkzeug.datastructures import MultiDict
 
-from finder.referral.fhir import referral_bundle, referral_text
-from finder.geocoding.parse import GeocodeInputError
-from finder.geocoding.place import Place
 from finder.referral.assess import (
     CONDITIONS,
     SYMPTOMS,
@@ -25,95 +21,40 @@ from finder.referral.assess import (
     ReferralInput,
     ReferralValidationError,
     assess_referral,
-    class_code,
     parse_referral,
 )
+from finder.referral.fhir import referral_bundle, referral_text
 from finder.referral.schema import MAX_REACTIONS
-from finder.search.travel import travel_assistance, worth_showing
+from finder.referral.service import Nearby, ScreenedReferral, latest_date_on_earth, screen_referral
 from finder.vocabulary import DRUG_CLASSES
-from finder.web.referral import form as fields
+from finder.web.core.context import db, geocoder, settings
 from finder.web.core.params import text_arg
 from finder.web.directory.present import center_public, listing_freshness
-from finder.web.core.context import db, settings
+from finder.web.referral import form as fields
 
 bp = Blueprint("referral", __name__)
 
-NEAREST_CENTERS = 5
 VERDICT_LABELS = {"candidate": "Possible candidate", "not_suitable": "Not suitable",
                   "consider_delabelling": "Allergy test first",
                   "specialist_review": "Allergist review needed"}
 
 
 def today() -> date:
-    """The latest calendar date anywhere (UTC+14), so a reaction typed as "today" in Sydney
-    or Auckland is not refused as in the future by a server that keeps UTC."""
-    return (datetime.now(UTC) + timedelta(hours=14)).date()
+    return latest_date_on_earth()
 
 
-@dataclass
-class Nearby:
-    """The suitable centers nearest the referral's location, or why there are none."""
-    query: str
-    place: Place | None = None
-    matches: list = field(default_factory=list)
-    travel: dict | None = None
-    problem: str | None = None
-
-    def centers_json(self) -> list[dict]:
-        return [{"center": center_public(m.center, settings()),
-                 "distance_km": round(m.distance_km, 1)} for m in self.matches]
-
-
-def nearby_centers(referral: ReferralInput, assessment: Assessment) -> Nearby | None:
-    """None without a location; else the nearest centers for the drug's class (and for a
-    child when the patient is under 18), with travel help when it matters."""
-    if not referral.location:
-        return None
-    from finder.search.nearest import find_centers
-    from finder.web.core.context import geocoder
-
-    nearby = Nearby(referral.location)
-    try:
-        found = geocoder().gazetteer.search(referral.location)
-    except GeocodeInputError as error:
-        nearby.problem = error.message
-        return nearby
-    if found.match is None:
-        nearby.problem = found.message or "We could not find that place."
-        return nearby
-    nearby.place = found.match
-    drug_class = class_code(assessment.drug_match)
-    nearby.matches = find_centers(found.match, session=db(), drug_class=drug_class,
-                                  child=assessment.pediatric, age=referral.patient.age_years,
-                                  limit=NEAREST_CENTERS).matches
-    nearby.travel = _travel(found.match, nearby.matches)
-    return nearby
-
-
-def answer_from_listing(assessment: Assessment, data: dict, nearby: Nearby | None):
-    """Attach what a center's listing already answers to the questions for the center: the
-    chosen center (`center_id`, e.g. from a search result's link), else the nearest suitable
-    one. Returns that center, or None when there is none to ask."""
-    from finder.referral.answers import answer_questions
-    from finder.directory.service import get_center
-
+def screened(referral: ReferralInput, data: dict) -> ScreenedReferral:
+    """The referral screened against this app's directory and gazetteer."""
     center_id = data.get("center_id") if isinstance(data, dict) else None
-    center = None
-    if isinstance(center_id, int) and not isinstance(center_id, bool) and 0 < center_id < 2**31:
-        center = get_center(db(), center_id)
-    if center is None and nearby is not None and nearby.matches:
-        center = nearby.matches[0].center
-    if center is not None:
-        drug_class = class_code(assessment.drug_match)
-        assessment.questions_for_center = [
-            {**q, "center_id": center.id}
-            for q in answer_questions(assessment.questions_for_center, center, drug_class)]
-    return center
+    if not (isinstance(center_id, int) and not isinstance(center_id, bool) and 0 < center_id < 2**31):
+        center_id = None
+    return screen_referral(referral, session=db(), gazetteer=geocoder().gazetteer, today=today(),
+                           center_id=center_id)
 
 
-def _travel(place: Place, matches) -> dict | None:
-    assistance = travel_assistance(place, matches)
-    return assistance if worth_showing(place, assistance) else None
+def centers_json(nearby: Nearby | None) -> list[dict]:
+    return [{"center": center_public(m.center, settings()), "distance_km": round(m.distance_km, 1)}
+            for m in (nearby.matches if nearby else [])]
 
 
 @bp.get("/referral")
@@ -131,13 +72,13 @@ def result():
     except ReferralValidationError as error:
         slots = fields.reaction_indices(request.form) or [0]
         return _form_page(request.form, slots, fields.field_errors(error.errors, kept), 400)
-    assessment = assess_referral(referral, today())
-    nearby = nearby_centers(referral, assessment)
-    asked = answer_from_listing(assessment, data, nearby)
+    outcome = screened(referral, data)
     page = render_template(
-        "referral/result.html", referral=referral, assessment=assessment,
-        nearby=nearby, asked=asked, submitted=json.dumps(data),
-        verdict_label=VERDICT_LABELS[assessment.verdict], today=today(),
+        "referral/result.html", referral=referral, assessment=outcome.assessment,
+        nearby=outcome.nearby, asked=outcome.asked, submitted=json.dumps(data),
+        freshness={m.center.id: listing_freshness(m.center, settings())
+                   for m in (outcome.nearby.matches if outcome.nearby else [])},
+        verdict_label=VERDICT_LABELS[outcome.assessment.verdict], today=today(),
         symptoms=SYMPTOMS, treatments=TREATMENTS, urgencies=URGENCIES, conditions=CONDITIONS,
         drug_classes=DRUG_CLASSES)
     return _private(make_response(page))
@@ -153,8 +94,8 @@ def download_fhir():
 @bp.post("/referral/download/text")
 def download_text():
     referral, assessment = _resubmitted()
-    letter = referral_text(referral, assessment) + _nearby_text(
-        nearby_centers(referral, assessment))
+    outcome = screened(referral, {})
+    letter = referral_text(referral, assessment) + _nearby_text(outcome.nearby)
     return _attachment(letter, "text/plain; charset=utf-8", "txt")
 
 

@@ -6,12 +6,15 @@ from flask import Blueprint, abort, jsonify
 
 from finder.drugs import resolve_drug, suggest_drugs
 from finder.geocoding import GeocodeInputError
+from finder.search.service import run_search
+from finder.vocabulary import ROUTES
+from finder.web.core.context import db, geocoder, settings
 from finder.web.core.errors import error_response
+from finder.web.core.openapi_parts import BOOL, error_bodies, json_body, param
 from finder.web.core.params import text_arg
 from finder.web.directory.present import center_public
 from finder.web.search.cache import cached
-from finder.web.search.query import read_search_query, run_search
-from finder.web.core.context import geocoder, settings
+from finder.web.search.query import read_search_query
 
 bp = Blueprint("api_search", __name__, url_prefix="/api")
 log = logging.getLogger(__name__)
@@ -60,7 +63,7 @@ def search():
     query = read_search_query()
     if not query.has_place:
         abort(400, "Give a location (a town, suburb or postcode), or lat and lon.")
-    outcome = run_search(query)
+    outcome = run_search(query, session=db(), geocoder=geocoder())
     if outcome.place is None:
         status = 400 if outcome.location_invalid else 404
         return error_response(status, outcome.location_error)
@@ -79,12 +82,9 @@ def search():
     })
 
 
-# --- the OpenAPI description of these operations (merged by finder/web/openapi.py) ----------
+# --- the OpenAPI description of these operations (merged by finder.web.core.openapi) ----------
 
 def openapi_paths() -> dict:
-    from finder.vocabulary import ROUTES
-    from finder.web.core.openapi import BOOL, _errors, _json, _param
-
     text = {"type": "string", "maxLength": 200}
     nullable = {"type": ["string", "null"]}
     place = {"type": "object",
@@ -119,11 +119,11 @@ def openapi_paths() -> dict:
                              "outside_radius": {"type": "boolean"},
                              "left_out_not_accepting": {"type": "integer", "minimum": 0},
                              "travel_assistance": {"type": ["object", "null"]}}}
-    q = _param("q", "What was typed", text)
+    q = param("q", "What was typed", text)
 
     def get(summary, parameters, body, *codes, description=None):
         operation = {"summary": summary, "parameters": parameters,
-                     "responses": {"200": _json(body), **_errors(*codes)}}
+                     "responses": {"200": json_body(body), **error_bodies(*codes)}}
         if description:
             operation["description"] = description
         return {"get": operation}
@@ -148,27 +148,27 @@ def openapi_paths() -> dict:
             400, 404, 429, 503),
         "/api/search": get(
             "The nearest suitable centers, nearest first",
-            [_param("location", "A town, suburb, postcode or address", text),
-             _param("lat", "Latitude, with lon instead of location",
+            [param("location", "A town, suburb, postcode or address", text),
+             param("lat", "Latitude, with lon instead of location",
                     {"type": "number", "minimum": -90, "maximum": 90}),
-             _param("lon", "Longitude, with lat", {"type": "number", "minimum": -180,
+             param("lon", "Longitude, with lat", {"type": "number", "minimum": -180,
                                                    "maximum": 180}),
-             _param("drug", "A drug's generic or brand name", text),
-             _param("child", "true: only centers that see children (under 18)", BOOL),
-             _param("route", "How the drug is given", {"type": "string", "enum": list(ROUTES)}),
-             _param("radius_km", "Maximum distance in km; when nothing lies within it, the "
+             param("drug", "A drug's generic or brand name", text),
+             param("child", "true: only centers that see children (under 18)", BOOL),
+             param("route", "How the drug is given", {"type": "string", "enum": list(ROUTES)}),
+             param("radius_km", "Maximum distance in km; when nothing lies within it, the "
                     "nearest beyond it are returned with outside_radius true",
                     {"type": "integer", "minimum": 1, "maximum": 20000}),
-             _param("limit", "How many centers (1-50, default 10)",
+             param("limit", "How many centers (1-50, default 10)",
                     {"type": "integer", "minimum": 1, "maximum": 50}),
-             _param("accepting", "true: only centers accepting referrals now", BOOL),
-             _param("cost", "public: only public (or public and private) services",
+             param("accepting", "true: only centers accepting referrals now", BOOL),
+             param("cost", "public: only public (or public and private) services",
                     {"type": "string", "enum": ["public"]}),
-             _param("language", "BCP 47 code of a language the staff speak, e.g. vi",
+             param("language", "BCP 47 code of a language the staff speak, e.g. vi",
                     {"type": "string", "maxLength": 35}),
-             _param("telehealth", "true: only centers offering a telehealth pre-assessment",
+             param("telehealth", "true: only centers offering a telehealth pre-assessment",
                     BOOL),
-             _param("age", "The patient's age in years", {"type": "integer", "minimum": 0,
+             param("age", "The patient's age in years", {"type": "integer", "minimum": 0,
                                                           "maximum": 120})],
             search, 400, 404, 429, 503,
             description="Give location, or lat and lon. An ambiguous location uses the best "

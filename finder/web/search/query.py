@@ -1,44 +1,9 @@
-"""The patient search as the page and the API share it: read the query string once (400 on a
-bad value), then geocode, resolve the drug, rank the centers and look up travel help."""
-from dataclasses import asdict, dataclass, field
-
+"""The search's query string read once into a SearchQuery (400 with a message on a bad value)."""
 from flask import abort
 
-from finder.drugs import DrugMatch, resolve_drug
-from finder.geocoding import GeocodeInputError, GeocodeResult
-from finder.geocoding.place import Place
-from finder.search.nearest import SearchResult, find_centers
-from finder.search.travel import travel_assistance
+from finder.search.service import SearchQuery
 from finder.vocabulary import ROUTES, is_language_tag
 from finder.web.core.params import bool_arg, choice_arg, float_arg, int_arg, text_arg
-from finder.web.core.context import db, geocoder
-
-NOT_FOUND = "We could not find that place. Try a postcode or a nearby town."
-
-
-@dataclass(frozen=True)
-class SearchQuery:
-    location: str | None = None
-    lat: float | None = None
-    lon: float | None = None
-    drug: str | None = None
-    child: bool = False
-    route: str | None = None
-    radius_km: int | None = None
-    limit: int = 10
-    accepting: bool = False
-    cost: str | None = None
-    language: str | None = None
-    telehealth: bool = False
-    age: int | None = None
-
-    @property
-    def has_place(self) -> bool:
-        return bool(self.location) or self.lat is not None
-
-    def form(self) -> dict:
-        """The values to put back in the form, as typed."""
-        return asdict(self)
 
 
 def read_search_query(*, max_limit: int = 50) -> SearchQuery:
@@ -59,47 +24,3 @@ def read_search_query(*, max_limit: int = 50) -> SearchQuery:
         language=language, telehealth=bool(bool_arg("telehealth")),
         age=int_arg("age", None, low=0, high=120),
     )
-
-
-@dataclass
-class SearchOutcome:
-    query: SearchQuery
-    place: Place | None = None
-    geocoded: GeocodeResult | None = None
-    location_error: str | None = None
-    location_invalid: bool = False  # the text cannot be a place (not merely unknown)
-    drug: DrugMatch | None = None
-    unknown_drug: str | None = None
-    result: SearchResult | None = None
-    travel: dict | None = None
-    candidates: list[Place] = field(default_factory=list)
-
-
-def run_search(query: SearchQuery) -> SearchOutcome:
-    """Everything the results need; a place that cannot be found leaves `result` None."""
-    outcome = SearchOutcome(query)
-    if query.drug:
-        outcome.drug = resolve_drug(query.drug)
-        outcome.unknown_drug = None if outcome.drug else query.drug
-    try:
-        text = f"{query.lat:.6f}, {query.lon:.6f}" if query.lat is not None else query.location
-        outcome.geocoded = geocoder().geocode(text)
-    except GeocodeInputError as error:
-        outcome.location_error, outcome.location_invalid = error.message, True
-        return outcome
-    outcome.place = outcome.geocoded.match
-    if outcome.place is None:
-        outcome.location_error = outcome.geocoded.message or NOT_FOUND
-        return outcome
-    outcome.candidates = list(outcome.geocoded.candidates)
-    outcome.result = find_centers(
-        outcome.place, session=db(),
-        drug_class=outcome.drug.drug_class.code if outcome.drug else None,
-        child=query.child, route=query.route, radius_km=query.radius_km, limit=query.limit,
-        accepting=query.accepting or None, cost=query.cost, language=query.language,
-        telehealth=query.telehealth or None, age=query.age)
-    outcome.travel = travel_assistance(outcome.place, outcome.result.matches)
-    return outcome
-
-
-

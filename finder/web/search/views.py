@@ -1,22 +1,21 @@
 """The patient search page (/search) and the start-up script of its map (/map/base.js)."""
 from datetime import UTC, datetime
-from urllib.parse import urlencode
 
 from flask import Blueprint, current_app, render_template, request, url_for
 
 from finder.search.maps import build_base_map, map_data
+from finder.search.service import SearchOutcome, SearchQuery, run_search
 from finder.search.travel import worth_showing
 from finder.vocabulary import DRUG_CLASSES
+from finder.web.core.context import db, geocoder, settings
 from finder.web.directory.present import listing_state
 from finder.web.search.cache import cached
-from finder.web.search.query import SearchOutcome, SearchQuery, read_search_query, run_search
-from finder.web.core.context import settings
+from finder.web.search.query import read_search_query
 
 bp = Blueprint("search", __name__)
 
 REGIONAL_WORDS = {3: "a large rural town", 4: "a medium rural town", 5: "a small rural town",
                   6: "a remote community", 7: "a very remote community"}
-REFERRAL_PAGE = "/referral"  # the GP referral page (its own blueprint)
 
 
 @bp.record_once
@@ -39,7 +38,7 @@ def results():
     query = read_search_query(max_limit=25)
     if not query.has_place:  # first visit: the empty form
         return render_template("search/results.html", form=query.form(), outcome=None)
-    outcome = run_search(query)
+    outcome = run_search(query, session=db(), geocoder=geocoder())
     return render_template("search/results.html", **_page(outcome))
 
 
@@ -83,15 +82,15 @@ def _map_json(outcome: SearchOutcome, items, center_urls: dict) -> dict:
 
 
 def _referral_url(outcome: SearchOutcome) -> str:
-    params = {"drug": outcome.query.drug or "", "location": outcome.place.label if outcome.place
-              else outcome.query.location or ""}
-    return f"{REFERRAL_PAGE}?{urlencode({k: v for k, v in params.items() if v})}"
+    params = {"drug": outcome.query.drug, "location": outcome.place.label if outcome.place
+              else outcome.query.location}
+    return url_for("referral.form", **{k: v for k, v in params.items() if v})
 
 
 def _search_url(outcome: SearchOutcome, label: str) -> str:
-    """This search again, for another place."""
-    # Only the search's own fields, and always a relative URL: anything else from the query
-    # string (`endpoint`, `_external`, …) would steer url_for, and this page may be cached.
-    kept = {name for name in SearchQuery.__dataclass_fields__} - {"location", "lat", "lon"}
-    args = {k: v for k, v in request.args.items() if k in kept}
-    return f"{url_for('search.results')}?{urlencode({'location': label, **args})}"
+    """This search again, for another place: the parsed query's fields that differ from the
+    defaults (never raw query-string keys, which could steer url_for), as a relative URL."""
+    defaults = SearchQuery().form()
+    args = {name: value for name, value in outcome.query.form().items()
+            if name not in ("location", "lat", "lon") and value != defaults[name]}
+    return url_for("search.results", location=label, **args)

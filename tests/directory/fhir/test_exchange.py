@@ -8,10 +8,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlmodel import select
 
-from finder.directory import exchange
 from finder.cli import DEMO_FILE
 from finder.db import build_engine, open_session
-from finder.directory.fhir.resources import directory_bundle, records_from_bundle
+from finder.directory import exchange
+from finder.directory.fhir.imports import records_from_bundle
+from finder.directory.fhir.resources import directory_bundle
 from finder.directory.models import Center
 from tests.conftest import center_data
 from tests.directory.fhir.conftest import validate

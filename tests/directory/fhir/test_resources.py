@@ -4,10 +4,10 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from finder.directory import exchange
 from finder.cli import DEMO_FILE
-from finder.fhir import ATC, BCP47, OUR_REFERRER, SERVICE_PROVISION, SNOMED, extension_url
+from finder.directory import exchange
 from finder.directory.fhir.resources import healthcare_service, location, organization, resources_of
+from finder.fhir import ATC, BCP47, OUR_REFERRER, SERVICE_PROVISION, SNOMED, extension_url
 from tests.directory.fhir.conftest import validate
 
 TODAY = date(2026, 11, 1)

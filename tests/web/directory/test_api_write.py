@@ -4,10 +4,10 @@ import threading
 import pytest
 from sqlmodel import select
 
-from finder.directory import accounts
 from finder.db import open_session
-from finder.directory.service import create_center
+from finder.directory import accounts
 from finder.directory.models import AuditEntry, Center
+from finder.directory.service import create_center
 from tests.conftest import center_data
 from tests.web.staff_kit import login, make_account
 

@@ -48,7 +48,7 @@ def admin(client, session):
 @pytest.fixture
 def geocoded(monkeypatch):
     fake = FakeGeocoder(TOOWOOMBA)
-    monkeypatch.setattr(listings, "geocode_address", fake)
+    monkeypatch.setattr(listings, "address_geocoder", lambda: fake)
     return fake
 
 
@@ -276,7 +276,7 @@ def test_moved_address_is_geocoded_with_the_offline_gazetteer(editor, two_center
 
 
 def test_address_that_cannot_be_found_asks_for_coordinates(editor, two_centers, monkeypatch):
-    monkeypatch.setattr(listings, "geocode_address", FakeGeocoder(None))
+    monkeypatch.setattr(listings, "address_geocoder", lambda: FakeGeocoder(None))
     response = save(editor, two_centers[0].id, locality="Nowhereville")
     assert response.status_code == 400
     assert "could not find this address" in response.get_data(as_text=True)

@@ -17,8 +17,8 @@ from schemathesis.checks import (
 )
 from schemathesis.generation import GenerationMode
 
-from finder.web.referral.api import response_schema
 from finder.web.core.openapi import openapi_document
+from finder.web.referral.api import response_schema
 from finder.web.referral.views import today
 
 URL = "/api/referral/assess"

@@ -11,7 +11,7 @@ def test_a_repeated_search_is_answered_without_searching_again(client, app, make
     make_center(name="Clinic A")
     assert names(client) == ["Clinic A"]
     calls = []
-    import finder.web.search.query as search_query
+    import finder.search.service as search_query
 
     original = search_query.find_centers
     monkeypatch.setattr(search_query, "find_centers", lambda *a, **k: calls.append(1) or original(*a, **k))
@@ -37,7 +37,7 @@ def test_the_cache_can_be_turned_off(app_factory, monkeypatch):
 
     with open_session(app.extensions["finder.engine"]) as session:
         create_center(session, center_data(name="Clinic A"), actor="t")
-    import finder.web.search.query as search_query
+    import finder.search.service as search_query
 
     calls = []
     original = search_query.find_centers

@@ -1,0 +1,99 @@
+"""The OpenAPI description of the listings API (/api/centers) and its Center schema."""
+from finder.directory.models import CenterInput
+from finder.vocabulary import DRUG_CLASSES
+from finder.web.core.openapi_parts import BOOL, error_bodies, json_body, param
+
+
+def schemas() -> dict:
+    """The Center schema and the models it refers to."""
+    extra = CenterInput.model_json_schema(ref_template="#/components/schemas/{model}").get("$defs", {})
+    return {"Center": _center_schema(), **extra}
+
+
+def _center_schema() -> dict:
+    schema = CenterInput.model_json_schema(ref_template="#/components/schemas/{model}")
+    props = dict(schema["properties"])
+    props.update({
+        "id": {"type": "integer"},
+        "pediatric": {"type": "boolean", "description": "Derived: the age range reaches below 18"},
+        "adult": {"type": "boolean", "description": "Derived: the age range reaches 18 or over"},
+        "version": {"type": "integer", "description": "Send it back when editing (optimistic locking)"},
+        "updated_at": {"type": "string", "format": "date-time"},
+        "freshness": {"type": "object", "required": ["status", "verified_on", "message"],
+                      "properties": {"status": {"enum": ["verified", "stale", "unverified"]},
+                                     "verified_on": {"type": ["string", "null"], "format": "date"},
+                                     "message": {"type": "string"}}},
+        "opening": {"type": ["object", "null"]},
+    })
+    return {"type": "object", "properties": props,
+            "required": ["id", "name", "lat", "lon", "drug_classes", "routes", "pediatric",
+                         "adult", "status", "version", "freshness"]}
+
+
+def _listing_input(*, patch: bool) -> dict:
+    """The request body of a write: listing fields (all optional in a PATCH, plus `version`)."""
+    schema = CenterInput.model_json_schema(ref_template="#/components/schemas/{model}")
+    props = dict(schema["properties"])
+    if not patch:
+        return {"type": "object", "properties": props, "required": schema.get("required", []),
+                "additionalProperties": False}
+    props = {k: v for k, v in props.items() if k not in ("status", "verified_at")}
+    props["version"] = {"type": "integer", "description": "The version you read; stale gets 409"}
+    return {"type": "object", "properties": props, "required": ["version"],
+            "additionalProperties": False}
+
+
+def _create_center_operation() -> dict:
+    return {
+        "summary": "Create a center (admin token)",
+        "security": [{"bearer": []}],
+        "requestBody": {"required": True, "content": {"application/json": {
+            "schema": _listing_input(patch=False)}}},
+        "responses": {"201": json_body({"$ref": "#/components/schemas/Center"}, "Created"),
+                      **error_bodies(400, 401, 403)},
+    }
+
+
+def _update_center_operation(center_id: dict) -> dict:
+    return {
+        "summary": "Change some fields of a center (that center's token, or an admin's)",
+        "description": "400 bodies name each bad field in error.fields; a 409 body carries "
+                       "error.current_version and the listing as it is now in error.current.",
+        "security": [{"bearer": []}],
+        "parameters": [center_id],
+        "requestBody": {"required": True, "content": {"application/json": {
+            "schema": _listing_input(patch=True)}}},
+        "responses": {"200": json_body({"$ref": "#/components/schemas/Center"}),
+                      **error_bodies(400, 401, 403, 404, 409)},
+    }
+
+
+def openapi_paths() -> dict:
+    center_id = param("center_id", "The center's id", {"type": "integer"}, True, "path")
+    return {
+        "/api/centers": {"get": {
+            "summary": "List active centers",
+            "parameters": [
+                param("drug_class", "Only centers that handle this drug class",
+                       {"type": "string", "enum": list(DRUG_CLASSES)}),
+                param("pediatric", "true: only centers that see children", BOOL),
+                param("country", "ISO country code, e.g. AU", {"type": "string", "maxLength": 2}),
+                param("region", "State or region code, e.g. QLD", {"type": "string", "maxLength": 100}),
+                param("limit", "Page size (1-200, default 50)",
+                       {"type": "integer", "minimum": 1, "maximum": 200}),
+                param("offset", "Rows to skip", {"type": "integer", "minimum": 0, "maximum": 1000000}),
+            ],
+            "responses": {"200": json_body({"type": "object", "required": ["total", "results"],
+                                        "properties": {"total": {"type": "integer"},
+                                                       "limit": {"type": "integer"},
+                                                       "offset": {"type": "integer"},
+                                                       "results": {"type": "array", "items": {
+                                                           "$ref": "#/components/schemas/Center"}}}}),
+                          **error_bodies(400)},
+        }, "post": _create_center_operation()},
+        "/api/centers/{center_id}": {"get": {
+            "summary": "One active center",
+            "parameters": [center_id],
+            "responses": {"200": json_body({"$ref": "#/components/schemas/Center"}), **error_bodies(404)},
+        }, "patch": _update_center_operation(center_id)},
+    }
