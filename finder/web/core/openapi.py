@@ -4,6 +4,7 @@ from functools import cache
 
 from flask import Blueprint, jsonify
 
+from finder.web.core.health import openapi_paths as health_paths
 from finder.web.core.openapi_parts import json_body
 from finder.web.directory import openapi as directory_openapi
 from finder.web.fhir.views import openapi_paths as fhir_paths
@@ -24,6 +25,7 @@ def _paths() -> dict:
         "/api/referral/assess": {"post": referral_operation()},
         **search_paths(),
         **fhir_paths(),
+        **health_paths(),
         "/api/openapi.json": {"get": {"summary": "This document",
                                       "responses": {"200": json_body({"type": "object"})}}},
     }

@@ -1,6 +1,5 @@
-"""Public pages: home, the directory, a center's page, and the health check."""
-from flask import Blueprint, abort, jsonify, render_template
-from sqlalchemy import text
+"""Public pages: home, the directory and a center's page."""
+from flask import Blueprint, abort, render_template
 
 from finder.directory import service as directory
 from finder.vocabulary import (
@@ -54,14 +53,4 @@ def _vocabulary():
     """Labels every template may need for listing facts."""
     return {"accepting": ACCEPTING_REFERRALS, "referral_from": REFERRAL_FROM, "costs": COSTS,
             "weekday_names": WEEKDAY_NAMES}
-
-
-@bp.get("/healthz")
-def healthz():
-    try:
-        db().execute(text("SELECT 1")).one()
-    except Exception:
-        db().rollback()
-        return jsonify({"status": "unavailable", "database": "unreachable"}), 503
-    return jsonify({"status": "ok", "database": "ok"})
 

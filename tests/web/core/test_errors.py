@@ -64,11 +64,5 @@ def test_database_unreachable_is_503_temporarily_unavailable(unreachable_app, ur
     assert_no_leak(text)
 
 
-def test_healthz_reports_an_unreachable_database(unreachable_app):
-    response = unreachable_app.test_client().get("/healthz")
-    assert response.status_code == 503
-    assert response.get_json() == {"status": "unavailable", "database": "unreachable"}
-
-
 def test_home_page_still_works_without_the_database(unreachable_app):
     assert unreachable_app.test_client().get("/").status_code == 200
