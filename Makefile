@@ -5,8 +5,9 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 STAMP := $(VENV)/.installed
 VENDOR := static/vendor
+LOCK := requirements.lock
 
-.PHONY: run test bench check loadtest install db assets gazetteer clean
+.PHONY: run test bench check loadtest cluster install lock db assets gazetteer clean
 
 run: install db assets gazetteer
 	$(FLASK) run --host 127.0.0.1 --port $${FINDER_PORT:-5000}
@@ -20,17 +21,36 @@ bench: install db assets gazetteer
 check: install
 	$(BIN)/ruff check finder tests bench scripts wsgi.py
 	$(BIN)/bandit -q -r finder -lll
-	$(BIN)/pip-audit --progress-spinner off || echo "pip-audit: see the report above (needs the package index)"
+	$(BIN)/python scripts/audit_dependencies.py
 
 loadtest: install db assets gazetteer
 	$(BIN)/python bench/loadtest.py
 
+# PostgreSQL, Redis, nginx (deploy/nginx.conf) and two gunicorn replicas on loopback; 60 s of
+# mixed load with one replica killed and restarted; prints the figures, leaves nothing running.
+cluster: install assets gazetteer
+	$(BIN)/python -m bench.cluster
+
+# Exactly the locked versions, hash-checked; refuses to start when pyproject.toml's dependencies
+# changed since the lock was made (run `make lock`, then commit requirements.lock).
 install: $(STAMP)
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml $(LOCK)
+	$(PYTHON) scripts/lock_digest.py check
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test,check]'
+	$(BIN)/pip install --quiet --require-hashes -r $(LOCK)
+	$(BIN)/pip install --quiet --no-deps -e .
 	touch $(STAMP)
+
+# Re-resolve after editing pyproject.toml's dependencies (keeps existing pins where they still
+# fit; LOCK_ARGS=--upgrade moves everything to the newest allowed versions).
+lock:
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	test -x $(BIN)/pip-compile || $(BIN)/pip install --quiet pip-tools
+	CUSTOM_COMPILE_COMMAND="make lock" $(BIN)/pip-compile --quiet --all-extras --generate-hashes \
+	  --strip-extras --allow-unsafe --no-emit-index-url --no-emit-find-links $(LOCK_ARGS) \
+	  -o $(LOCK) pyproject.toml
+	$(PYTHON) scripts/lock_digest.py stamp
 
 db: install
 	$(FLASK) finder init-db

@@ -136,6 +136,7 @@ def load_settings(env: dict | None = None) -> Settings:
         "FINDER_DEFAULT_COUNTRY", "FINDER_STALE_MONTHS", "FINDER_HTTPS",
         "FINDER_RATELIMIT_STORAGE_URI", "FINDER_GAZETTEER_PATH", "FINDER_SEARCH_CACHE_SECONDS",
         "FINDER_PROXY_HOPS",
+        "FINDER_CHROMIUM",  # read by the browser tests only (tests/browser/chromium.py)
     }
     unknown = sorted(k for k in env if k.startswith("FINDER_") and k not in known)
     if unknown:

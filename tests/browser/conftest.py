@@ -1,7 +1,6 @@
-"""Browser tests: the app served on 127.0.0.1 in a thread, driven by Playwright in Debian's
-headless Chromium. Every request to anywhere but 127.0.0.1 is blocked, so a page that needs
-the internet fails here."""
-import os
+"""Browser tests: the app served on 127.0.0.1 in a thread, driven by Playwright in headless
+Chromium (see chromium.py for which one). Every request to anywhere but 127.0.0.1 is blocked,
+so a page that needs the internet fails here."""
 import shutil
 import threading
 from pathlib import Path
@@ -13,9 +12,9 @@ from werkzeug.serving import make_server
 from finder import create_app
 from finder.config import PROJECT_ROOT
 from finder.db import open_session
+from tests.browser.chromium import choose_chromium
 from tests.conftest import make_settings
 
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 ARTIFACTS = PROJECT_ROOT / "test-artifacts"
 LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                "--disable-component-update", "--disable-quic", "--no-first-run", "--disable-sync"]
@@ -28,13 +27,19 @@ def pytest_collection_modifyitems(items):
 
 
 @pytest.fixture(scope="session")
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"Chromium not found at {CHROMIUM}: `apt-get install chromium` (.ci/run does)")
+def browser(pytestconfig):
+    try:
+        chromium = choose_chromium()
+    except RuntimeError as error:
+        pytest.fail(str(error))
+    capture = pytestconfig.pluginmanager.get_plugin("capturemanager")
+    with capture.global_and_fixture_disabled():  # one line in the log, even under capture
+        print(f"\nbrowser tests use {chromium.how}")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS)
+        browser = playwright.chromium.launch(executable_path=chromium.executable, headless=True,
+                                             args=LAUNCH_ARGS)
         yield browser
         browser.close()
 
