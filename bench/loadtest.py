@@ -140,13 +140,13 @@ class Client:
         return "edit", (status, body), (center, phone) if status == 200 else None
 
 
-def drive(port, token, ids, clients, seconds):
+def drive(port, token, ids, clients, seconds, make_client=Client):
     latencies, errors, acknowledged, counts = defaultdict(list), Counter(), [], Counter()
     lock = threading.Lock()
     deadline = time.monotonic() + seconds
 
     def worker(n):
-        client = Client(port, token, ids, seed=n)
+        client = make_client(port, token, ids, seed=n)
         while time.monotonic() < deadline:
             started = time.perf_counter()
             try:
