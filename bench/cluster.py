@@ -102,11 +102,12 @@ class Cluster:
         if given:
             return given
         as_postgres = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
-        self.pg_data = self.workdir / "pg"
-        self.pg_data.mkdir()
+        # Its own folder, not under the work folder: the postgres user must be able to reach it.
+        self.pg_data = Path(tempfile.mkdtemp(prefix="finder-cluster-pg-"))
         if as_postgres:  # initdb refuses to run as root
-            shutil.chown(self.workdir, "postgres")
             shutil.chown(self.pg_data, "postgres")
+        self._pg_stop = [*as_postgres, str(PG_BIN / "pg_ctl"), "-D", str(self.pg_data), "-m", "immediate",
+                         "stop"]
         port = free_port()
         subprocess.run([*as_postgres, str(PG_BIN / "initdb"), "-D", str(self.pg_data), "-U", "postgres",
                         "--auth=trust", "-E", "UTF8"], check=True, capture_output=True)
@@ -114,8 +115,6 @@ class Cluster:
         subprocess.run([*as_postgres, str(PG_BIN / "pg_ctl"), "-D", str(self.pg_data), "-o", options,
                         "-l", str(self.pg_data / "server.log"), "-w", "start"], check=True,
                        capture_output=True)
-        self._pg_stop = [*as_postgres, str(PG_BIN / "pg_ctl"), "-D", str(self.pg_data), "-m", "immediate",
-                         "stop"]
         return f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres"
 
     def _redis(self) -> None:
@@ -189,6 +188,7 @@ class Cluster:
         self.processes.clear()
         if self.pg_data is not None:
             subprocess.run(self._pg_stop, check=False, capture_output=True)
+            shutil.rmtree(self.pg_data, ignore_errors=True)
             self.pg_data = None
 
     def logs(self) -> str:
