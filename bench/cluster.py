@@ -29,6 +29,24 @@ SECRET = "cluster-secret-key-0123456789-abcdefghijklmnop"
 MIGRATE = ["flask", "--app", "wsgi", "finder", "init-db"]  # the migration service's command
 
 
+def missing_packages() -> list[str]:
+    """Debian packages this topology needs that are not installed, after installing them when
+    this machine allows it (root with apt)."""
+    from scripts.system_packages import apt_install, can_install
+
+    def missing():
+        programs = {"nginx": "nginx", "redis-server": "redis-server", "openssl": "openssl"}
+        absent = [package for program, package in programs.items()
+                  if not shutil.which(program) and not Path("/usr/sbin", program).exists()]
+        if not os.environ.get("TEST_DATABASE_URL") and not (PG_BIN / "initdb").exists():
+            absent.append("postgresql-15")
+        return absent
+
+    if missing() and can_install():
+        apt_install(*missing())
+    return missing()
+
+
 def gunicorn_command(port: int) -> list[str]:
     """One replica: the same entry point and config file as systemd and the container image."""
     return ["gunicorn", "--config", "deploy/gunicorn.conf.py", "--bind", f"127.0.0.1:{port}"]
@@ -213,6 +231,9 @@ def main() -> int:
     parser.add_argument("--clients", type=int, default=16)
     args = parser.parse_args()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # stop the cluster on the way out
+    missing = missing_packages()
+    if missing:
+        sys.exit(f"make cluster needs Debian packages {', '.join(missing)}: apt-get install them as root")
     with tempfile.TemporaryDirectory(prefix="finder-cluster-") as tmp, Cluster(Path(tmp)) as cluster:
         print(f"nginx https://127.0.0.1:{cluster.https_port} -> gunicorn replicas on ports "
               f"{cluster.replica_ports} (2 workers each); Redis :{cluster.redis_port}; "
