@@ -110,10 +110,12 @@ class Cluster:
         self.cert = workdir / "tls" / "cert.pem"
 
     # -- the pieces ---------------------------------------------------------------------------
-    def _spawn(self, name, command, env=None, log=None, **extra):
-        out = open(self.workdir / f"{log or name}.log", "ab")  # noqa: SIM115 (closed with the file table)
-        self.processes[name] = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out,
-                                                stderr=subprocess.STDOUT, start_new_session=True, **extra)
+    def _spawn(self, name, command, env=None):
+        """Start a process in its own group (so killing it takes its workers too), logging to
+        WORKDIR/NAME.log, which the privacy check reads."""
+        with open(self.workdir / f"{name}.log", "ab") as out:
+            self.processes[name] = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out,
+                                                    stderr=subprocess.STDOUT, start_new_session=True)
 
     def _postgres(self) -> str:
         given = os.environ.get("TEST_DATABASE_URL")

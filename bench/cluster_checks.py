@@ -227,8 +227,10 @@ def read_proxy_log(cluster, result: Result) -> None:
 
 
 def patient_input_in_logs(logs: str) -> list[str]:
-    """Any drug, town or query string the load typed that reached a log line."""
-    typed = [d for d in DRUGS if d] + PLACES + ["location=", "drug=", "lat=", "location.near"]
+    """Any drug, town or query string the load typed that reached a log line. (Postcodes are
+    left to the query-string markers: as bare numbers they also occur as byte counts.)"""
+    words = [w for w in [*DRUGS, *PLACES] if w and not w.isdigit()]
+    typed = words + ["location=", "drug=", "lat=", "lon=", "location.near"]
     variants = {t for word in typed for t in (word, word.replace(" ", "+"), word.replace(" ", "%20"))}
     return sorted(t for t in variants if t.lower() in logs.lower())
 
