@@ -18,6 +18,7 @@ from bench.loadtest import DRUGS, PLACES, REFERRAL, Client, check_edits, drive, 
 IDEMPOTENT = ("search_page", "api_search", "center_page", "fhir", "edit_read")  # all GETs
 NOT_IDEMPOTENT = ("referral", "edit")  # POST and PATCH: nginx never retries them
 FAILED_SIGN_INS_ALLOWED = 5  # finder.web.manage.signin.FAILED_LOGINS, per minute
+SUBMISSIONS_ALLOWED = 10  # the public "list your center" form, per address and hour
 
 
 def random_point(rng) -> dict:
@@ -83,6 +84,7 @@ class Result:
     per_address: list = field(default_factory=list)
     other_address: int = 0
     per_account: list = field(default_factory=list)
+    submissions: list = field(default_factory=list)
     sign_in_replicas: int = 0
     visible_after: float | None = None
     leaks: list = field(default_factory=list)
@@ -95,8 +97,10 @@ class Result:
     def throttled_once(self) -> bool:
         limit = FAILED_SIGN_INS_ALLOWED
         expected = [401] * limit + [429]
+        submitted = [status == 429 for status in self.submissions]
         return (self.per_address == expected and self.per_account == expected
-                and self.other_address == 401 and self.sign_in_replicas == 2)
+                and self.other_address == 401 and self.sign_in_replicas == 2
+                and submitted == [False] * SUBMISSIONS_ALLOWED + [True])
 
     @property
     def passed(self) -> bool:
@@ -143,16 +147,16 @@ def sign_in_form(port, context) -> dict:
         conn.close()
 
 
-def sign_in(port, context, form, source: str, email: str) -> int:
-    """One failed sign-in through nginx from `source` (a loopback address): its status."""
+def post_form(port, context, form, source: str, path: str, fields: dict) -> int:
+    """A form POSTed through nginx from `source` (a loopback address) as a browser would: its
+    status."""
     conn = http.client.HTTPSConnection("127.0.0.1", port, timeout=30, context=context,
                                        source_address=(source, 0))
-    body = urlencode({"csrf_token": form["csrf_token"], "email": email,
-                      "password": "not-the-password-123"})
+    body = urlencode({"csrf_token": form["csrf_token"], **fields})
     headers = {"Cookie": form["cookie"], "Content-Type": "application/x-www-form-urlencoded",
-               "Referer": f"https://127.0.0.1:{port}/manage/login"}  # checked by CSRF over TLS
+               "Referer": f"https://127.0.0.1:{port}{path}"}  # checked by CSRF over TLS
     try:
-        conn.request("POST", "/manage/login", body, headers)
+        conn.request("POST", path, body, headers)
         response = conn.getresponse()
         response.read()
         return response.status
@@ -162,15 +166,21 @@ def sign_in(port, context, form, source: str, email: str) -> int:
 
 def check_sign_in_throttle(cluster, context, result: Result) -> None:
     """Failed sign-ins alternate between the replicas (round robin): the sixth is refused only
-    if both count in the one Redis. Per address (X-Forwarded-For, FINDER_PROXY_HOPS=1), and per
-    account from many addresses."""
+    if both count in the one Redis. Per address (X-Forwarded-For, FINDER_PROXY_HOPS=1), per
+    account from many addresses, and the public form's own limit."""
     port, attempts = cluster.https_port, FAILED_SIGN_INS_ALLOWED + 1
     form = sign_in_form(port, context)
-    result.per_address = [sign_in(port, context, form, "127.0.0.77", f"nobody{n}@example.org")
-                          for n in range(attempts)]
-    result.other_address = sign_in(port, context, form, "127.0.0.78", "someone@example.org")
-    result.per_account = [sign_in(port, context, form, f"127.0.1.{n + 1}", "target@example.org")
-                          for n in range(attempts)]
+
+    def sign_in(source, email):
+        return post_form(port, context, form, source, "/manage/login",
+                         {"email": email, "password": "not-the-password-123"})
+
+    result.per_address = [sign_in("127.0.0.77", f"nobody{n}@example.org") for n in range(attempts)]
+    result.other_address = sign_in("127.0.0.78", "someone@example.org")
+    result.per_account = [sign_in(f"127.0.1.{n + 1}", "target@example.org") for n in range(attempts)]
+    # The public listing form's limit counts every POST (an incomplete one here, stored nowhere).
+    result.submissions = [post_form(port, context, form, "127.0.0.90", "/list-your-center",
+                                    {"name": ""}) for _ in range(SUBMISSIONS_ALLOWED + 1)]
 
 
 def _get(port, path):
@@ -221,7 +231,7 @@ def read_proxy_log(cluster, result: Result) -> None:
         tried = upstream[1].split(", ")
         result.retried += len(tried) > 1
         result.served_by[tried[-1]] += 1
-        if '"POST /manage/login ' in line:
+        if '"POST /manage/login ' in line or '"POST /list-your-center ' in line:
             sign_ins.add(tried[-1])
     result.sign_in_replicas = len(sign_ins)
 
@@ -255,7 +265,8 @@ def report(result: Result) -> str:
         f"lost updates: {result.lost_updates}",
         f"failed sign-ins from one address, alternating replicas: {result.per_address}; "
         f"another address then: {result.other_address}; one account from many addresses: "
-        f"{result.per_account} (replicas answering sign-ins: {result.sign_in_replicas})",
+        f"{result.per_account} (replicas answering sign-ins: {result.sign_in_replicas}); "
+        f"list-your-center posts from one address: {result.submissions}",
         "listing changed through replica A visible in searches through replica B after: "
         + (f"{result.visible_after:.2f} s" if result.visible_after is not None else "NOT within 10 s"),
         f"patient input found in logs: {result.leaks or 'none'}",

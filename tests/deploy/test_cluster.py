@@ -35,6 +35,11 @@ def test_sign_in_throttling_counts_once_across_both_replicas(outcome):
     assert outcome.per_account == [401] * 5 + [429]
 
 
+def test_the_public_forms_rate_limit_counts_once_across_both_replicas(outcome):
+    assert outcome.submissions[:10] == [400] * 10  # incomplete, so stored nowhere
+    assert outcome.submissions[10] == 429
+
+
 def test_a_change_through_one_replica_shows_in_searches_through_the_other_within_2_s(outcome):
     assert outcome.visible_after is not None and outcome.visible_after <= 2.0
 
