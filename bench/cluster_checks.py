@@ -121,8 +121,9 @@ def run_scenario(cluster, seconds: int, clients: int) -> Result:
     try:
         latencies, errors, acknowledged, counts, elapsed = drive(
             cluster.https_port, cluster.token, cluster.center_ids, clients, seconds, make)
-    finally:
+    finally:  # after an early failure neither fires; after a full run both already have
         kill.cancel()
+        restart.cancel()
         restart.join()
     result = Result(seconds=elapsed, counts=counts, latencies=latencies, errors=errors,
                     acknowledged=len(acknowledged))
