@@ -1,0 +1,250 @@
+"""One past reaction judged against the drug needed: which verdict it points to, and why.
+
+The rules follow the AAAAI/ACAAI Drug Allergy Practice Parameter 2022 (Khan DA et al., Ann
+Allergy Asthma Immunol 2022;129:P13-P38) and EAACI/ENDA practice, as cited rule by rule. A
+reaction that does not bear on the drug needed points to no verdict (None).
+"""
+from dataclasses import dataclass
+from datetime import date
+
+from finder.drugs import DrugMatch
+from finder.referral import penfast
+from finder.referral.crossreactivity import Link, Relation, link
+from finder.referral.notes import Note
+from finder.referral.phenotype import (
+    BENIGN_SKIN,
+    benign_rash,
+    is_anaphylaxis,
+    only_faint,
+    severe_delayed,
+    timing,
+)
+from finder.referral.schema import PatientInput, ReactionInput
+from finder.vocabulary import ADULT_AGE
+
+# Signs that an immediate reaction was IgE-type (as against a cytokine-release or
+# histamine-release infusion reaction).
+_IGE_SIGNS = frozenset({"urticaria", "angioedema", "bronchospasm", "hypotension",
+                        "anaphylaxis"})
+_CYTOKINE_SIGNS = frozenset({"fever", "rigors"})
+_INFUSION_DRUG_CLASSES = frozenset({"monoclonal_antibodies", "platinum", "taxanes",
+                                    "other_chemotherapy"})
+# Drugs given only under anaesthesia: a reaction to one is a perioperative reaction.
+_ANAESTHESIA_ATC = ("M03A", "N01A", "V03AB35")
+_BETA_LACTAMS = frozenset({"penicillins", "cephalosporins", "carbapenems"})
+
+
+AERD = Note("aerd", (
+    "Aspirin/NSAID-exacerbated respiratory disease: the reactions are not IgE-mediated, yet "
+    "aspirin desensitization is established and can reduce flare-ups; after it, other NSAIDs "
+    "are tolerated while aspirin is taken daily (EAACI/ENDA; AAAAI/ACAAI 2022). A selective "
+    "COX-2 inhibitor such as celecoxib is usually tolerated as an alternative (EAACI/ENDA, "
+    "Kowalski 2013)."))
+
+
+@dataclass(frozen=True)
+class Judged:
+    reaction: ReactionInput
+    link: Link
+    verdict: str | None  # None: the reaction does not bear on the drug needed
+    reason: Note | None
+    pen_fast: penfast.PenFast | None = None
+
+
+def judge(reaction: ReactionInput, needed: DrugMatch, patient: PatientInput, today: date, *,
+          nsaid_cross_reactive: bool) -> Judged:
+    found = link(reaction.drug_match, needed, nsaid_cross_reactive=nsaid_cross_reactive)
+    score = (penfast.pen_fast_for(reaction, today)
+             if penfast.applies(reaction) and found.relation in _SCORED else None)
+    if found.relation in (Relation.NONE, Relation.UNRECOGNISED):
+        return Judged(reaction, found, None, None, score)
+    rule = _judge_bearing if found.bears else _judge_weak
+    verdict, note = rule(reaction, found, needed, patient, score)
+    return Judged(reaction, found, verdict, note, score)
+
+
+_SCORED = frozenset({Relation.SAME, Relation.CROSS, Relation.LOW})
+
+
+def _judge_weak(r: ReactionInput, found: Link, needed: DrugMatch, patient: PatientInput,
+                score) -> tuple[str, Note]:
+    """A culprit that rarely or only possibly cross-reacts with the drug needed."""
+    culprit, drug = r.drug, needed.name
+    severe = severe_delayed(r)
+    if severe:
+        return "specialist_review", Note("severe_reaction_to_a_near_drug", (
+            f"{_cap(severe)} after {culprit}: {found.why}, but after a severe delayed reaction "
+            f"an allergist should decide whether {drug} is safe. Avoid {culprit}."))
+    if r.tolerated_since:
+        return "not_needed", Note("culprit_tolerated_since", (
+            f"{culprit} was taken again since without a reaction, so it does not count "
+            f"against {drug}."))
+    if found.relation is Relation.POSSIBLE:
+        return "test_first", Note("cross_reactivity_to_test", (
+            f"Reaction to {culprit}: {found.why}. A supervised challenge with {drug} "
+            "usually comes first."))
+    if is_anaphylaxis(r):
+        return "test_first", Note("low_cross_reactivity_after_anaphylaxis", (
+            f"Anaphylaxis to {culprit}: {found.why}. After anaphylaxis, {drug} is usually "
+            "given first as a supervised graded challenge."))
+    return "not_needed", Note("low_cross_reactivity", (
+        f"Reaction to {culprit}: {found.why}, so {drug} can usually be given without "
+        "desensitization."))
+
+
+def _judge_bearing(r: ReactionInput, found: Link, needed: DrugMatch, patient: PatientInput,
+                   score) -> tuple[str, Note]:
+    """A reaction to the drug needed or one that cross-reacts with it."""
+    culprit, drug = r.drug, needed.name
+    related = "" if found.relation is Relation.SAME else f" ({drug} cross-reacts: {found.why})"
+    severe = severe_delayed(r)
+    if severe:
+        if r.tolerated_since:
+            return "specialist_review", Note("severe_yet_tolerated", (
+                f"{_cap(severe)} after {culprit}, yet it was taken again since without a "
+                "reaction: an allergist must clarify this history."))
+        return "not_suitable", Note("severe_delayed_reaction", (
+            f"{_cap(severe)} after {culprit}{related}: this is not an IgE reaction, and "
+            f"desensitization to {drug} must not be tried. Avoid {culprit}; an allergist "
+            "should advise on a safe alternative (EAACI position paper on drug "
+            "desensitization, Cernadas 2010; AAAAI/ACAAI 2022)."))
+    if r.tolerated_since:
+        return "not_needed", Note("tolerated_since", (
+            f"{culprit} was taken again since without a reaction, so the earlier reaction no "
+            f"longer counts against {drug}; an allergist can confirm the label is removed."))
+    return _non_severe(r, found, needed, patient, score, related)
+
+
+def _non_severe(r: ReactionInput, found: Link, needed: DrugMatch, patient: PatientInput,
+                score, related: str) -> tuple[str, Note]:
+    culprit, drug, match = r.drug, needed.name, r.drug_match
+    symptoms, when = set(r.symptoms), timing(r)
+    child = patient.age_years < ADULT_AGE
+    antibiotic = match.drug_class.group == "antibiotics"
+    if only_faint(r):
+        if match.drug_class.code == "local_anaesthetics":
+            return "consider_delabelling", Note("faint_after_local_anaesthetic", (
+                f"A faint alone after {culprit} is not anaphylaxis (WAO 2020): it is most "
+                "often vasovagal, and true local anaesthetic allergy is rare. The usual next "
+                "step is a supervised challenge with the anaesthetic (AAAAI/ACAAI 2022)."))
+        return "specialist_review", Note("faint_only", (
+            f"A faint alone after {culprit} is not anaphylaxis by the published criteria "
+            "(WAO 2020): an allergist should review what happened."))
+    acute = when.kind != "non_immediate"
+    if acute and "vancomycin" in match.components and symptoms <= BENIGN_SKIN | {"other"}:
+        return "not_needed", Note("vancomycin_infusion_reaction", (
+            f"Flushing, itching or a red rash during a {culprit} infusion is usually a "
+            "vancomycin infusion reaction: histamine released by the drug itself, not "
+            "allergy. The usual answer is a slower infusion (over 2 hours or more) and an "
+            "antihistamine beforehand, not desensitization (AAAAI/ACAAI 2022)."))
+    if acute and match.drug_class.code in _INFUSION_DRUG_CLASSES and symptoms & _CYTOKINE_SIGNS:
+        if symptoms & _IGE_SIGNS:
+            return "specialist_review", Note("mixed_infusion_reaction", (
+                f"The reaction to {culprit} mixes fever or chills (cytokine release) with "
+                "allergic signs: an allergist should sort out which, before deciding."))
+        return "not_needed", Note("cytokine_release_reaction", (
+            f"Fever or chills during a {culprit} infusion, without hives, swelling, wheeze or "
+            "low blood pressure, fits a cytokine-release reaction, commonest with the first "
+            "doses. It is not allergic: the usual answer is premedication and a slower "
+            "infusion (Castells' phenotypes of infusion reactions; AAAAI/ACAAI 2022)."))
+    if (match.drug_class.code == needed.drug_class.code == "aspirin_nsaids"
+            and found.relation is Relation.CROSS and patient.asthma and "bronchospasm" in symptoms):
+        return "candidate", AERD
+    perioperative = r.perioperative or match.atc.startswith(_ANAESTHESIA_ATC)
+    if perioperative and acute:
+        return "test_first", Note("perioperative_reaction", (
+            f"The reaction to {culprit} happened around an anaesthetic: every agent given "
+            "(anaesthetics, muscle relaxant, antibiotic, chlorhexidine, latex, dyes) needs "
+            "skin testing to find the culprit before a decision (ISPAR consensus, Garvey LH "
+            "et al., Br J Anaesth 2019)."))
+    if when.kind == "non_immediate" and symptoms & _IGE_SIGNS:
+        return "specialist_review", Note("late_allergic_signs", (
+            f"The reaction to {culprit} had signs usually seen within hours (swelling, wheeze, "
+            "low blood pressure) but began later: an allergist should review the history."))
+    if child and antibiotic and benign_rash(r) and "angioedema" not in symptoms:
+        return "consider_delabelling", Note("child_benign_rash", (
+            f"A rash or hives alone after {culprit} in a child is usually not a lasting "
+            "allergy: paediatric practice is a supervised direct oral challenge, without skin "
+            "testing (Mill C et al., JAMA Pediatr 2016; AAAAI/ACAAI 2022)."))
+    if (when.kind != "immediate" and patient.cystic_fibrosis
+            and match.drug_class.code in _BETA_LACTAMS and needed.drug_class.code in _BETA_LACTAMS):
+        return "candidate", Note("cystic_fibrosis_beta_lactam", (
+            f"A non-severe delayed reaction to {culprit} in cystic fibrosis: desensitization "
+            f"to {drug} is established practice when it is needed (EAACI position paper on "
+            "drug desensitization, Cernadas 2010)."))
+    if match.drug_class.code == "sulfonamides" and benign_rash(r) and when.kind != "immediate":
+        if patient.hiv and needed.drug_class.code == "sulfonamides":
+            return "candidate", Note("hiv_cotrimoxazole", (
+                f"A benign rash to {culprit} in HIV infection: graded introduction or "
+                f"desensitization to {drug} is established practice (AAAAI/ACAAI 2022)."))
+        return "consider_delabelling", Note("benign_sulfonamide_rash", (
+            f"A benign rash to {culprit}, a sulfonamide antibiotic: the usual next step is a "
+            "supervised one- or two-step challenge (AAAAI/ACAAI 2022)."))
+    if score is not None and not child:
+        return _by_pen_fast(score, culprit, drug)
+    if when.kind == "immediate":
+        return _immediate(r, culprit, drug, related, when.from_symptoms)
+    if antibiotic and benign_rash(r):
+        return "test_first", Note("benign_delayed_antibiotic_rash", (
+            f"A benign delayed rash to {culprit}{related}: a supervised challenge usually "
+            "comes first (AAAAI/ACAAI 2022)."))
+    if when.kind == "unclear":
+        return "specialist_review", Note("timing_unknown", (
+            f"When the reaction to {culprit} started is not known and the symptoms do not "
+            "tell: an allergist needs the history."))
+    return "specialist_review", Note("unclear_delayed_reaction", (
+        f"The delayed reaction to {culprit}{related} does not clearly fit a pattern with an "
+        "established next step: an allergist should review it."))
+
+
+def _immediate(r: ReactionInput, culprit: str, drug: str, related: str,
+               from_symptoms: bool) -> tuple[str, Note]:
+    match, anaphylaxis = r.drug_match, is_anaphylaxis(r)
+    if match.drug_class.code == "local_anaesthetics":
+        if anaphylaxis:
+            return "test_first", Note("local_anaesthetic_anaphylaxis", (
+                f"Anaphylaxis after {culprit}: true local anaesthetic allergy is rare, so skin "
+                "testing and a challenge come first (AAAAI/ACAAI 2022)."))
+        return "consider_delabelling", Note("local_anaesthetic_reaction", (
+            f"True allergy to local anaesthetics such as {culprit} is rare: the usual next "
+            "step is a supervised challenge (AAAAI/ACAAI 2022)."))
+    if match.atc.startswith("V08"):
+        return "test_first", Note("contrast_reaction", (
+            f"Immediate reaction to {culprit}: skin testing helps choose a different contrast "
+            "agent, given with the precautions the radiology service sets (ENDA/EAACI, Torres "
+            "MJ et al., Allergy 2021). Desensitization is not the usual answer."))
+    if from_symptoms and not anaphylaxis:
+        return "test_first", Note("unclear_timing_immediate_signs", (
+            f"The reaction to {culprit}{related} had immediate-type signs, but when it started "
+            "is not known: skin testing or a challenge usually comes first."))
+    if anaphylaxis or r.symptoms and {"urticaria", "angioedema"} & set(r.symptoms):
+        kind = "Anaphylaxis" if anaphylaxis else "An immediate allergic reaction"
+        return "candidate", Note("immediate_reaction", (
+            f"{kind} to {culprit}{related}. With {drug} needed and no good alternative, "
+            "desensitization may be the option; the allergist usually confirms with skin "
+            "testing or a challenge first (EAACI/ENDA; AAAAI/ACAAI 2022)."))
+    return "test_first", Note("uncertain_immediate_reaction", (
+        f"An immediate reaction to {culprit}{related} without hives, swelling or other organ "
+        "signs: skin testing or a supervised challenge usually comes first."))
+
+
+def _by_pen_fast(score: penfast.PenFast, culprit: str, drug: str) -> tuple[str, Note]:
+    risk = score.risk.replace("_", " ")
+    if score.low_risk:
+        return "consider_delabelling", Note("low_risk_penicillin_history", (
+            f"PEN-FAST {score.score} ({risk} risk) for the reaction to {culprit}: fewer than 3 "
+            "points means a very low chance of a true penicillin allergy. The usual next step "
+            "is a supervised direct oral challenge (Trubiano JA et al., JAMA Intern Med 2020; "
+            "AAAAI/ACAAI 2022)."))
+    if score.score == penfast.LOW_RISK_BELOW:
+        return "test_first", Note("moderate_risk_penicillin_history", (
+            f"PEN-FAST 3 (moderate risk) for the reaction to {culprit}: about one in five such "
+            "histories is a true allergy, so skin testing comes first (Trubiano 2020)."))
+    return "candidate", Note("high_risk_penicillin_history", (
+        f"PEN-FAST {score.score} ({risk} risk) for the reaction to {culprit}: a true "
+        f"penicillin allergy is likely. With {drug} needed, desensitization may be the option; "
+        "the allergist usually skin tests first (Trubiano 2020)."))
+
+
+def _cap(text: str) -> str:
+    return text[:1].upper() + text[1:]

@@ -1,0 +1,11 @@
+"""A coded message: a reason, a precaution or a side remark of the screening."""
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Note:
+    code: str
+    message: str
+
+    def to_dict(self) -> dict:
+        return {"code": self.code, "message": self.message}

@@ -1,0 +1,72 @@
+"""PEN-FAST, the penicillin allergy decision rule (Trubiano JA et al., JAMA Intern Med
+2020;180:745-52): derived and validated in patients aged 16 and over, for penicillin histories
+only. Scores below 3 are low risk, where a direct oral challenge is considered."""
+from dataclasses import dataclass
+from datetime import date
+
+from finder.drugs import is_penicillin
+from finder.referral.phenotype import SEVERE_CUTANEOUS, is_anaphylaxis
+from finder.referral.schema import ReactionInput
+
+LOW_RISK_BELOW = 3
+
+
+@dataclass(frozen=True)
+class PenFast:
+    five_years_or_less: bool
+    time_unknown: bool
+    anaphylaxis_or_angioedema: bool
+    severe_cutaneous_reaction: bool
+    treatment_required: bool
+    treatment_unknown: bool
+
+    @property
+    def score(self) -> int:
+        return (2 * self.five_years_or_less
+                + 2 * (self.anaphylaxis_or_angioedema or self.severe_cutaneous_reaction)
+                + self.treatment_required)
+
+    @property
+    def risk(self) -> str:
+        return {0: "very_low", 1: "low", 2: "low", 3: "moderate"}.get(self.score, "high")
+
+    @property
+    def low_risk(self) -> bool:
+        return self.score < LOW_RISK_BELOW
+
+    def to_dict(self) -> dict:
+        return {"score": self.score, "risk": self.risk, "components": {
+            "five_years_or_less": self.five_years_or_less, "time_unknown": self.time_unknown,
+            "anaphylaxis_or_angioedema": self.anaphylaxis_or_angioedema,
+            "severe_cutaneous_reaction": self.severe_cutaneous_reaction,
+            "treatment_required": self.treatment_required,
+            "treatment_unknown": self.treatment_unknown}}
+
+
+def applies(reaction: ReactionInput) -> bool:
+    return is_penicillin(reaction.drug_match)
+
+
+def pen_fast_for(reaction: ReactionInput, today: date) -> PenFast:
+    """PEN-FAST for one penicillin reaction. By the rule, treatment not known counts as
+    treatment required; a time not known counts as within five years, to be safe."""
+    if reaction.date is not None:
+        recent, unknown = reaction.date >= _years_before(today, 5), False
+    elif reaction.years_ago is not None:
+        recent, unknown = reaction.years_ago <= 5, False
+    else:
+        recent, unknown = True, True
+    return PenFast(
+        five_years_or_less=recent, time_unknown=unknown,
+        anaphylaxis_or_angioedema=is_anaphylaxis(reaction) or "angioedema" in reaction.symptoms,
+        severe_cutaneous_reaction=bool(SEVERE_CUTANEOUS & set(reaction.symptoms)),
+        treatment_required=reaction.treatment_required is not False,
+        treatment_unknown=reaction.treatment_required is None,
+    )
+
+
+def _years_before(today: date, years: int) -> date:
+    try:
+        return today.replace(year=today.year - years)
+    except ValueError:  # 29 February in a year that has none
+        return today.replace(year=today.year - years, day=28)
