@@ -42,8 +42,11 @@ FIELD_LABELS = {"form": "The form", "drug": "Drug needed", "indication": "Why it
                 "urgency": "Urgency", "location": "Town or postcode",
                 "patient-age_years": "Age", "reactions": "Past reactions"}
 REACTION_LABELS = {"drug": "drug", "date": "date", "years_ago": "years ago",
-                   "symptoms": "symptoms", "treatment_required": "treatment",
-                   "treatments": "treatment", "tolerated_since": "taken again since"}
+                   "onset": "when it started", "symptoms": "symptoms",
+                   "treatment_required": "treatment", "treatments": "treatment",
+                   "tolerated_since": "taken again since", "perioperative": "operation"}
+# The treatment question's answers: "not known" is sent as no answer (null).
+TREATMENT_ANSWERS = {"yes": True, "no": False}
 
 
 def reaction_indices(form: MultiDict) -> list[int]:
@@ -77,16 +80,20 @@ def referral_from_form(form: MultiDict) -> tuple[dict, list[int]]:
 
 
 def _reaction(form: MultiDict, prefix: str) -> dict:
-    reaction = {
+    reaction = _without_none({
         "drug": _text(form, prefix + "drug"),
         "date": _text(form, prefix + "date"),
         "years_ago": _number(form.get(prefix + "years_ago", "")),
+        "onset": _text(form, prefix + "onset"),
         "symptoms": form.getlist(prefix + "symptoms") or None,
-        "treatment_required": True if form.get(prefix + "treatment_required") else None,
+        "treatment_required": TREATMENT_ANSWERS.get(form.get(prefix + "treatment_required")),
         "treatments": form.getlist(prefix + "treatments") or None,
         "tolerated_since": True if form.get(prefix + "tolerated_since") else None,
-    }
-    return _without_none(reaction)
+        "perioperative": True if form.get(prefix + "perioperative") else None,
+    })
+    if reaction and "onset" not in reaction:
+        reaction["onset"] = ""  # a required choice on the form ("Not known" is a choice)
+    return reaction
 
 
 def _text(form: MultiDict, name: str) -> str | None:

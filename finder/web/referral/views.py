@@ -18,6 +18,7 @@ from finder.geocoding.parse import GeocodeInputError
 from finder.geocoding.place import Place
 from finder.referral.assess import (
     CONDITIONS,
+    ONSETS,
     SYMPTOMS,
     TREATMENTS,
     URGENCIES,
@@ -39,9 +40,6 @@ from finder.web.core.context import db, settings
 bp = Blueprint("referral", __name__)
 
 NEAREST_CENTERS = 5
-VERDICT_LABELS = {"candidate": "Possible candidate", "not_suitable": "Not suitable",
-                  "consider_delabelling": "Allergy test first",
-                  "specialist_review": "Allergist review needed"}
 
 
 def today() -> date:
@@ -137,7 +135,7 @@ def result():
     page = render_template(
         "referral/result.html", referral=referral, assessment=assessment,
         nearby=nearby, asked=asked, submitted=json.dumps(data),
-        verdict_label=VERDICT_LABELS[assessment.verdict], today=today(),
+        verdict_label=assessment.verdict_label, today=today(), onsets=ONSETS,
         symptoms=SYMPTOMS, treatments=TREATMENTS, urgencies=URGENCIES, conditions=CONDITIONS,
         drug_classes=DRUG_CLASSES)
     return _private(make_response(page))
@@ -164,7 +162,7 @@ def _form_page(values: MultiDict, slots: list[int], errors: dict | None = None,
     page = render_template(
         "referral/form.html", form=values, slots=slots, errors=errors,
         summary=fields.error_summary(errors, slots), conditions=CONDITIONS,
-        urgencies=URGENCIES, symptoms=SYMPTOMS, treatments=TREATMENTS,
+        urgencies=URGENCIES, symptoms=SYMPTOMS, treatments=TREATMENTS, onsets=ONSETS,
         symptom_groups=fields.SYMPTOM_GROUPS, symptom_hints=fields.SYMPTOM_HINTS,
         max_reactions=MAX_REACTIONS, empty_form=MultiDict())
     return _private(make_response(page, status))
