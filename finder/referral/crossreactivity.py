@@ -36,7 +36,7 @@ _NOT_ALLERGENS = frozenset({"adrenaline"})
 
 # Beta-lactams: immediate cross-reactivity follows the R1 side chain, not the beta-lactam ring.
 # Groups with identical or similar R1 side chains from AAAAI/ACAAI Drug Allergy Practice
-# Parameter 2022 (Khan DA et al., Ann Allergy Asthma Immunol 2022;129:P13-P38) and Zagursky RJ,
+# Parameter 2022 (Khan DA et al., J Allergy Clin Immunol 2022;150:1333-93) and Zagursky RJ,
 # Pichichero ME, J Allergy Clin Immunol Pract 2018;6:72-81. An unnamed "penicillin" may be
 # benzylpenicillin or an aminopenicillin, so it sits in both groups. Cefazolin shares its side
 # chains with no other beta-lactam in use.
@@ -93,6 +93,13 @@ CROSS_GROUPS = (
      frozenset({"morphine", "codeine", "oxycodone", "hydromorphone"}), (),
      "morphine, codeine (which becomes morphine), oxycodone and hydromorphone are alike; a "
      "structurally different opioid is the usual switch (AAAAI/ACAAI 2022)"),
+)
+
+# Groups whose members rarely cross-react: given as usual, with a supervised first dose after
+# anaphylaxis.
+LOW_GROUPS = (
+    ("amide local anaesthetics", ("N01BB",),
+     "amide local anaesthetics rarely cross-react with each other (AAAAI/ACAAI 2022)"),
 )
 
 # NSAIDs (EAACI/ENDA classification, Kowalski ML et al., Allergy 2013;68:1219-32): in
@@ -175,6 +182,9 @@ def _groups(culprit: DrugMatch, needed: DrugMatch, _nsaid: bool) -> Link | None:
     for name, substances, atc, source in CROSS_GROUPS:
         if _in_group(culprit, substances, atc) and _in_group(needed, substances, atc):
             return Link(Relation.CROSS, f"both are {name}: {source}")
+    for _name, atc, source in LOW_GROUPS:
+        if culprit.atc.startswith(atc) and needed.atc.startswith(atc):
+            return Link(Relation.LOW, source)
     return None
 
 

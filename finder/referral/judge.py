@@ -1,7 +1,7 @@
 """One past reaction judged against the drug needed: which verdict it points to, and why.
 
-The rules follow the AAAAI/ACAAI Drug Allergy Practice Parameter 2022 (Khan DA et al., Ann
-Allergy Asthma Immunol 2022;129:P13-P38) and EAACI/ENDA practice, as cited rule by rule. A
+The rules follow the AAAAI/ACAAI Drug Allergy Practice Parameter 2022 (Khan DA et al., J Allergy
+Clin Immunol 2022;150:1333-93) and EAACI/ENDA practice, as cited rule by rule. A
 reaction that does not bear on the drug needed points to no verdict (None).
 """
 from dataclasses import dataclass

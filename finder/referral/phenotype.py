@@ -26,8 +26,8 @@ ORGAN_SYSTEMS = {
 # Severe non-immediate reactions after which the drug (and any that cross-reacts with it) must
 # not be desensitized: T-cell or immune-complex reactions that desensitization neither prevents
 # nor makes safe. EAACI position paper on drug desensitization (Cernadas JR et al., Allergy
-# 2010;65:1357-66); AAAAI/ACAAI Drug Allergy Practice Parameter 2022 (Khan DA et al., Ann
-# Allergy Asthma Immunol 2022;129:P13-P38).
+# 2010;65:1357-66); AAAAI/ACAAI Drug Allergy Practice Parameter 2022 (Khan DA et al., J Allergy
+# Clin Immunol 2022;150:1333-93).
 SEVERE_DELAYED = {
     "sjs": "Stevens-Johnson syndrome",
     "ten": "toxic epidermal necrolysis",
