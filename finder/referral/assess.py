@@ -146,9 +146,10 @@ def _verdict(referral: ReferralInput, judged: list[Judged], cross: bool
     if cross and _cox1_needed(needed) and (referral.aerd or referral.patient.asthma):
         pointing.append((VERDICTS["candidate"].rank, "candidate", AERD))
     if not referral.reactions and not pointing:
-        return "specialist_review", [Note("no_reactions", (
-            "No past reaction was described. An allergist needs the reaction history before "
-            "deciding whether desensitization is needed."))]
+        return "not_needed", [Note("no_reactions", (
+            "No past reaction was described: desensitization is only for someone who has "
+            f"reacted to {needed.name} or a drug that cross-reacts with it. If there was a "
+            "reaction, describe it and screen again."))]
     unrecognised = [j for j in judged if j.link.relation is Relation.UNRECOGNISED]
     verdict = max(pointing, key=lambda p: p[0])[1] if pointing else "not_needed"
     if verdict == "not_needed" and unrecognised:

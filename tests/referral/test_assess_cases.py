@@ -97,6 +97,8 @@ CASES = (
          (rx("paclitaxel", "urticaria", "angioedema"),), "candidate", EAACI_DES,
          says=("skin testing or a challenge first",)),
     # --- not_needed ---------------------------------------------------------------------------
+    Case("no reaction described", "carboplatin", (), "not_needed", AAAAI,
+         reason="no_reactions"),
     Case("no reaction bears on the drug: morphine hives, ibuprofen needed", "ibuprofen",
          (rx("morphine", "urticaria"),), "not_needed", AAAAI),
     Case("the drug was taken again since without a reaction", "amoxicillin",
@@ -223,8 +225,6 @@ CASES = (
                             treatment_required=False),), "candidate", f"{MILL}; {PENFAST}",
          age=12, reason="immediate_reaction"),
     # --- specialist_review --------------------------------------------------------------------
-    Case("no reaction described", "carboplatin", (), "specialist_review", AAAAI,
-         reason="no_reactions"),
     Case("the drug needed is not recognised", "zorblatinib", (rx("carboplatin", "urticaria"),),
          "specialist_review", AAAAI, reason="unknown_drug"),
     Case("fever, chills and hives on rituximab (mixed infusion reaction)", "rituximab",
