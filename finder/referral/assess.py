@@ -12,7 +12,7 @@ from datetime import date
 from finder.drugs import DrugMatch
 from finder.referral.crossreactivity import Relation, cross_reacting_group
 from finder.referral.judge import AERD, Judged, judge
-from finder.referral.notes import Note
+from finder.referral.notes import Note, in_sentence
 from finder.referral.penfast import PenFast, pen_fast_for
 from finder.referral.phenotype import (
     IMMEDIATE,
@@ -148,7 +148,7 @@ def _verdict(referral: ReferralInput, judged: list[Judged], cross: bool
     if not referral.reactions and not pointing:
         return "not_needed", [Note("no_reactions", (
             "No past reaction was described: desensitization is only for someone who has "
-            f"reacted to {needed.name} or a drug that cross-reacts with it. If there was a "
+            f"reacted to {in_sentence(needed.name)} or a drug that cross-reacts with it. If there was a "
             "reaction, describe it and screen again."))]
     unrecognised = [j for j in judged if j.link.relation is Relation.UNRECOGNISED]
     verdict = max(pointing, key=lambda p: p[0])[1] if pointing else "not_needed"
@@ -156,14 +156,19 @@ def _verdict(referral: ReferralInput, judged: list[Judged], cross: bool
         names = ", ".join(f"\"{j.reaction.drug}\"" for j in unrecognised)
         return "specialist_review", [Note("unrecognised_culprit", (
             f"We did not recognise {names}, so we cannot tell whether it bears on "
-            f"{needed.name}: an allergist needs to know exactly what it was."))]
+            f"{in_sentence(needed.name)}: an allergist needs to know exactly what it was."))]
     if not pointing:
         return "not_needed", [Note("no_related_reaction", (
-            f"None of the reactions described was to {needed.name} or a drug known to "
+            f"None of the reactions described was to {in_sentence(needed.name)} or a drug known to "
             "cross-react with it, so desensitization does not look needed."))]
-    reasons = [note for _rank, v, note in pointing if v == verdict]
-    reasons += [note for _rank, v, note in pointing if v != verdict]
-    return verdict, list(dict.fromkeys(reasons))
+    # The deciding reason first; then one reason of each other kind (three reactions of the
+    # same kind need saying once, and the letter must stay short).
+    ordered = [note for _rank, v, note in pointing if v == verdict]
+    ordered += [note for _rank, v, note in pointing if v != verdict]
+    firsts: dict[str, Note] = {}
+    for note in ordered:
+        firsts.setdefault(note.code, note)
+    return verdict, list(firsts.values())
 
 
 def _notes(referral: ReferralInput, judged: list[Judged], verdict: str,
@@ -179,7 +184,7 @@ def _notes(referral: ReferralInput, judged: list[Judged], verdict: str,
             avoid = f"; after {severe_delayed(r)}, avoid it." if severe_delayed(r) else "."
             notes.append(Note("unrecognised_culprit_listed", (
                 f"We did not recognise \"{r.drug}\": it was not counted as related to "
-                f"{referral.drug_match.name}. Tell the allergist exactly what it was{avoid}")))
+                f"{in_sentence(referral.drug_match.name)}. Tell the allergist exactly what it was{avoid}")))
         if j.verdict and timing(r).from_symptoms and timing(r).kind != "unclear":
             notes.append(Note("onset_not_given", (
                 f"When the reaction to {r.drug} started was not given, so it was judged "
@@ -212,11 +217,11 @@ def _other_drug_note(r: ReactionInput, needed: DrugMatch) -> Note:
         also = f" and other {group}" if group else ""
         return Note("other_drug_severe_reaction", (
             f"Also tell the allergist: severe reaction ({severe}) to {r.drug}; avoid "
-            f"{r.drug}{also}. It does not cross-react with {needed.name}, so it does not "
+            f"{r.drug}{also}. It does not cross-react with {in_sentence(needed.name)}, so it does not "
             "change this screening."))
     return Note("other_drug_reaction", (
         f"Reaction to {r.drug}, listed for the center's information: it is not known to "
-        f"cross-react with {needed.name}."))
+        f"cross-react with {in_sentence(needed.name)}."))
 
 
 PROTOCOL_FACTS = (

@@ -10,7 +10,7 @@ from datetime import date
 from finder.drugs import DrugMatch
 from finder.referral import penfast
 from finder.referral.crossreactivity import Link, Relation, link
-from finder.referral.notes import Note
+from finder.referral.notes import Note, in_sentence
 from finder.referral.phenotype import (
     BENIGN_SKIN,
     benign_rash,
@@ -69,7 +69,7 @@ _SCORED = frozenset({Relation.SAME, Relation.CROSS, Relation.LOW})
 def _judge_weak(r: ReactionInput, found: Link, needed: DrugMatch, patient: PatientInput,
                 score) -> tuple[str, Note]:
     """A culprit that rarely or only possibly cross-reacts with the drug needed."""
-    culprit, drug = r.drug, needed.name
+    culprit, drug = r.drug, in_sentence(needed.name)
     severe = severe_delayed(r)
     if severe:
         return "specialist_review", Note("severe_reaction_to_a_near_drug", (
@@ -95,7 +95,7 @@ def _judge_weak(r: ReactionInput, found: Link, needed: DrugMatch, patient: Patie
 def _judge_bearing(r: ReactionInput, found: Link, needed: DrugMatch, patient: PatientInput,
                    score) -> tuple[str, Note]:
     """A reaction to the drug needed or one that cross-reacts with it."""
-    culprit, drug = r.drug, needed.name
+    culprit, drug = r.drug, in_sentence(needed.name)
     related = "" if found.relation is Relation.SAME else f" ({drug} cross-reacts: {found.why})"
     severe = severe_delayed(r)
     if severe:
@@ -117,7 +117,7 @@ def _judge_bearing(r: ReactionInput, found: Link, needed: DrugMatch, patient: Pa
 
 def _non_severe(r: ReactionInput, found: Link, needed: DrugMatch, patient: PatientInput,
                 score, related: str) -> tuple[str, Note]:
-    culprit, drug, match = r.drug, needed.name, r.drug_match
+    culprit, drug, match = r.drug, in_sentence(needed.name), r.drug_match
     symptoms, when = set(r.symptoms), timing(r)
     child = patient.age_years < ADULT_AGE
     antibiotic = match.drug_class.group == "antibiotics"

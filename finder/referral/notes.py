@@ -9,3 +9,8 @@ class Note:
 
     def to_dict(self) -> dict:
         return {"code": self.code, "message": self.message}
+
+
+def in_sentence(name: str) -> str:
+    """A generic name inside a sentence: "carboplatin", not "Carboplatin"."""
+    return name[:1].lower() + name[1:]
