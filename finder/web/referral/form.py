@@ -18,14 +18,16 @@ _REACTION_PATH = re.compile(r"reactions\[(\d+)\](?:\.(\w+))?")
 _WHOLE_NUMBER = re.compile(r"-?\d{1,6}")
 
 # Symptoms grouped as a GP or patient thinks of them: what happened within an hour or two,
-# the severe late reactions that rule desensitization out, and the rest.
+# the severe late reactions that rule desensitization out, and the rest. A faint and chills
+# during an infusion are listed with the early signs, though neither is an allergic sign.
+_SOON = IMMEDIATE | {"fainting", "rigors"}
 SYMPTOM_GROUPS = (
     ("immediate", "Soon after the dose (minutes to a couple of hours)",
-     [c for c in SYMPTOMS if c in IMMEDIATE]),
+     [c for c in SYMPTOMS if c in _SOON]),
     ("severe_delayed", "Serious reactions days or weeks later",
      [c for c in SYMPTOMS if c in NOT_DESENSITIZABLE]),
     ("other", "Other reactions",
-     [c for c in SYMPTOMS if c not in IMMEDIATE and c not in NOT_DESENSITIZABLE]),
+     [c for c in SYMPTOMS if c not in _SOON and c not in NOT_DESENSITIZABLE]),
 )
 # Plain words for the medical names, shown under the label.
 SYMPTOM_HINTS = {
@@ -35,7 +37,12 @@ SYMPTOM_HINTS = {
     "dress": "Rash, fever and swollen glands, often with liver trouble, 2-8 weeks after starting",
     "agep": "Many small pus-filled spots on red skin, with fever",
     "serum_sickness": "Fever, rash and joint pain one to three weeks after the dose",
-    "cytopenia": "Low blood cells found in a blood test",
+    "cytopenia": "Low platelets or white cells found in a blood test",
+    "haemolysis": "Red cells destroyed, found in a blood test (anaemia, jaundice)",
+    "vasculitis": "Purple spots or patches, often on the legs, from inflamed blood vessels",
+    "pneumonitis": "Cough and breathlessness from lung inflammation, days or weeks later",
+    "hypotension": "Blood pressure measured low, or collapse",
+    "fainting": "Passed out briefly, or nearly",
 }
 
 FIELD_LABELS = {"form": "The form", "drug": "Drug needed", "indication": "Why it is needed",
