@@ -42,6 +42,19 @@ AERD = Note("aerd", (
     "Kowalski 2013)."))
 
 
+def is_perioperative(r: ReactionInput) -> bool:
+    """Flagged as during an operation, or to a drug given only under anaesthesia."""
+    return r.perioperative or (r.drug_match is not None
+                               and r.drug_match.atc.startswith(_ANAESTHESIA_ATC))
+
+
+def given_in_theatre(drug: DrugMatch) -> bool:
+    """Drugs commonly given around an anaesthetic (ISPAR: antibiotics, anaesthetic agents,
+    muscle relaxants and their reversal, opioids, chlorhexidine)."""
+    return drug.drug_class.group == "antibiotics" or drug.atc.startswith(
+        (*_ANAESTHESIA_ATC, "N02A", "D08AC02", "B05AA06"))
+
+
 @dataclass(frozen=True)
 class Judged:
     reaction: ReactionInput
@@ -150,8 +163,7 @@ def _non_severe(r: ReactionInput, found: Link, needed: DrugMatch, patient: Patie
     if (match.drug_class.code == needed.drug_class.code == "aspirin_nsaids"
             and found.relation is Relation.CROSS and patient.asthma and "bronchospasm" in symptoms):
         return "candidate", AERD
-    perioperative = r.perioperative or match.atc.startswith(_ANAESTHESIA_ATC)
-    if perioperative and acute:
+    if is_perioperative(r) and acute:
         return "test_first", Note("perioperative_reaction", (
             f"The reaction to {culprit} happened around an anaesthetic: every agent given "
             "(anaesthetics, muscle relaxant, antibiotic, chlorhexidine, latex, dyes) needs "
@@ -181,7 +193,7 @@ def _non_severe(r: ReactionInput, found: Link, needed: DrugMatch, patient: Patie
             f"A benign rash to {culprit}, a sulfonamide antibiotic: the usual next step is a "
             "supervised one- or two-step challenge (AAAAI/ACAAI 2022)."))
     if score is not None and not child:
-        return _by_pen_fast(score, culprit, drug)
+        return penfast.verdict_for(score, culprit, drug)
     if when.kind == "immediate":
         return _immediate(r, culprit, drug, related, when.from_symptoms)
     if antibiotic and benign_rash(r):
@@ -226,24 +238,6 @@ def _immediate(r: ReactionInput, culprit: str, drug: str, related: str,
     return "test_first", Note("uncertain_immediate_reaction", (
         f"An immediate reaction to {culprit}{related} without hives, swelling or other organ "
         "signs: skin testing or a supervised challenge usually comes first."))
-
-
-def _by_pen_fast(score: penfast.PenFast, culprit: str, drug: str) -> tuple[str, Note]:
-    risk = score.risk.replace("_", " ")
-    if score.low_risk:
-        return "consider_delabelling", Note("low_risk_penicillin_history", (
-            f"PEN-FAST {score.score} ({risk} risk) for the reaction to {culprit}: fewer than 3 "
-            "points means a very low chance of a true penicillin allergy. The usual next step "
-            "is a supervised direct oral challenge (Trubiano JA et al., JAMA Intern Med 2020; "
-            "AAAAI/ACAAI 2022)."))
-    if score.score == penfast.LOW_RISK_BELOW:
-        return "test_first", Note("moderate_risk_penicillin_history", (
-            f"PEN-FAST 3 (moderate risk) for the reaction to {culprit}: about one in five such "
-            "histories is a true allergy, so skin testing comes first (Trubiano 2020)."))
-    return "candidate", Note("high_risk_penicillin_history", (
-        f"PEN-FAST {score.score} ({risk} risk) for the reaction to {culprit}: a true "
-        f"penicillin allergy is likely. With {drug} needed, desensitization may be the option; "
-        "the allergist usually skin tests first (Trubiano 2020)."))
 
 
 def _cap(text: str) -> str:

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from finder.drugs import is_penicillin
+from finder.referral.notes import Note
 from finder.referral.phenotype import SEVERE_CUTANEOUS, is_anaphylaxis
 from finder.referral.schema import ReactionInput
 
@@ -70,3 +71,23 @@ def _years_before(today: date, years: int) -> date:
         return today.replace(year=today.year - years)
     except ValueError:  # 29 February in a year that has none
         return today.replace(year=today.year - years, day=28)
+
+
+def verdict_for(score: PenFast, culprit: str, drug: str) -> tuple[str, Note]:
+    """The verdict an adult's penicillin history gets from its score: below 3 a direct oral
+    challenge, 3 skin testing first, 4-5 a likely true allergy."""
+    risk = score.risk.replace("_", " ")
+    if score.low_risk:
+        return "consider_delabelling", Note("low_risk_penicillin_history", (
+            f"PEN-FAST {score.score} ({risk} risk) for the reaction to {culprit}: fewer than 3 "
+            "points means a very low chance of a true penicillin allergy. The usual next step "
+            "is a supervised direct oral challenge (Trubiano JA et al., JAMA Intern Med 2020; "
+            "AAAAI/ACAAI 2022)."))
+    if score.score == LOW_RISK_BELOW:
+        return "test_first", Note("moderate_risk_penicillin_history", (
+            f"PEN-FAST 3 (moderate risk) for the reaction to {culprit}: about one in five such "
+            "histories is a true allergy, so skin testing comes first (Trubiano 2020)."))
+    return "candidate", Note("high_risk_penicillin_history", (
+        f"PEN-FAST {score.score} ({risk} risk) for the reaction to {culprit}: a true "
+        f"penicillin allergy is likely. With {drug} needed, desensitization may be the option; "
+        "the allergist usually skin tests first (Trubiano 2020)."))

@@ -180,6 +180,15 @@ def test_for_a_child_pen_fast_says_it_was_validated_in_adults():
     assert "pen_fast_adults_only" not in [n.code for n in adult.reasons]
 
 
+def test_a_perioperative_reaction_to_another_agent_asks_for_the_drug_to_be_tested_too():
+    result = assess(referral(drug="cefazolin", reactions=[reaction("rocuronium", ["anaphylaxis"])]))
+    assert result.verdict == "not_needed"  # listed against another drug: a note, not a verdict
+    assert "perioperative_culprit_untested" in [n.code for n in result.reasons]
+    later = assess(referral(drug="carboplatin",
+                            reactions=[reaction("rocuronium", ["anaphylaxis"])]))
+    assert "perioperative_culprit_untested" not in [n.code for n in later.reasons]
+
+
 # --- words ----------------------------------------------------------------------------------
 
 def test_every_verdict_has_its_words_and_a_distinct_rank():
