@@ -9,7 +9,7 @@ screening aid for patients and GPs; the allergist decides. Pure: nothing is logg
 from dataclasses import dataclass, field
 from datetime import date
 
-from finder.drugs import DrugMatch
+from finder.drugs import DrugMatch, suggest_drugs
 from finder.referral.advice import CHECKLIST, precautions, questions
 from finder.referral.crossreactivity import Relation, cross_reacting_group
 from finder.referral.judge import AERD, Judged, given_in_theatre, is_perioperative, judge
@@ -43,6 +43,8 @@ __all__ = [  # the referral API in one place; the input half lives in finder.ref
     "ReferralInput", "ReferralValidationError", "assess_referral", "class_code",
     "looks_like_anaphylaxis", "parse_referral", "pen_fast_for",
 ]
+
+CHOICES_OFFERED = 3  # closest names shown for a name we do not recognise
 
 # Standard alternatives that do not cross-react, named when a reaction bears on the drug.
 ALTERNATIVES = {
@@ -142,22 +144,25 @@ def _verdict(referral: ReferralInput, judged: list[Judged], cross: bool
     if needed is None:
         return "specialist_review", [Note("unknown_drug", (
             f"We did not recognise \"{referral.drug}\" as a drug, so we cannot say whether it "
-            "can be desensitized. Check the spelling, or an allergist can advise."))]
+            f"can be desensitized.{_closest(referral.drug)} Check the spelling, or an allergist "
+            "can advise."))]
     pointing = [(VERDICTS[j.verdict].rank, j.verdict, j.reason) for j in judged if j.verdict]
     if cross and _cox1_needed(needed) and (referral.aerd or referral.patient.asthma):
         pointing.append((VERDICTS["candidate"].rank, "candidate", AERD))
     if not referral.reactions and not pointing:
         return "not_needed", [Note("no_reactions", (
             "No past reaction was described: desensitization is only for someone who has "
-            f"reacted to {in_sentence(needed.name)} or a drug that cross-reacts with it. If there was a "
-            "reaction, describe it and screen again."))]
+            f"reacted to {in_sentence(needed.name)} or a drug that cross-reacts with it. If "
+            "there was a reaction, describe it and screen again."))]
     unrecognised = [j for j in judged if j.link.relation is Relation.UNRECOGNISED]
     verdict = max(pointing, key=lambda p: p[0])[1] if pointing else "not_needed"
     if verdict == "not_needed" and unrecognised:
         names = ", ".join(f"\"{j.reaction.drug}\"" for j in unrecognised)
+        closest = "".join(_closest(j.reaction.drug) for j in unrecognised)
         return "specialist_review", [Note("unrecognised_culprit", (
             f"We did not recognise {names}, so we cannot tell whether it bears on "
-            f"{in_sentence(needed.name)}: an allergist needs to know exactly what it was."))]
+            f"{in_sentence(needed.name)}: an allergist needs to know exactly what it was."
+            + closest))]
     if not pointing:
         return "not_needed", [Note("no_related_reaction", (
             f"None of the reactions described was to {in_sentence(needed.name)} or a drug known to "
@@ -192,7 +197,8 @@ def _notes(referral: ReferralInput, judged: list[Judged], verdict: str,
             avoid = f"; after {severe_delayed(r)}, avoid it." if severe_delayed(r) else "."
             notes.append(Note("unrecognised_culprit_listed", (
                 f"We did not recognise \"{r.drug}\": it was not counted as related to "
-                f"{in_sentence(referral.drug_match.name)}. Tell the allergist exactly what it was{avoid}")))
+                f"{in_sentence(referral.drug_match.name)}. Tell the allergist exactly what it "
+                f"was{avoid}{_closest(r.drug)}")))
         if j.verdict and timing(r).from_symptoms and timing(r).kind != "unclear":
             notes.append(Note("onset_not_given", (
                 f"When the reaction to {r.drug} started was not given, so it was judged "
@@ -218,6 +224,12 @@ def _notes(referral: ReferralInput, judged: list[Judged], verdict: str,
     return list(dict.fromkeys(notes))
 
 
+def _closest(text: str) -> str:
+    """The nearest names we know, offered as choices, never as the answer."""
+    names = [m.name for m in suggest_drugs(text, CHOICES_OFFERED)]
+    return f" Closest names we know: {', '.join(names)}." if names else ""
+
+
 def _other_drug_note(r: ReactionInput, needed: DrugMatch) -> Note:
     severe = severe_delayed(r)
     if severe:
@@ -225,8 +237,8 @@ def _other_drug_note(r: ReactionInput, needed: DrugMatch) -> Note:
         also = f" and other {group}" if group else ""
         return Note("other_drug_severe_reaction", (
             f"Also tell the allergist: severe reaction ({severe}) to {r.drug}; avoid "
-            f"{r.drug}{also}. It does not cross-react with {in_sentence(needed.name)}, so it does not "
-            "change this screening."))
+            f"{r.drug}{also}. It does not cross-react with {in_sentence(needed.name)}, so it "
+            "does not change this screening."))
     return Note("other_drug_reaction", (
         f"Reaction to {r.drug}, listed for the center's information: it is not known to "
         f"cross-react with {in_sentence(needed.name)}."))

@@ -189,6 +189,16 @@ def test_a_perioperative_reaction_to_another_agent_asks_for_the_drug_to_be_teste
     assert "perioperative_culprit_untested" not in [n.code for n in later.reasons]
 
 
+def test_an_unrecognised_name_gets_the_closest_names_as_choices_not_as_the_answer():
+    needed = assess(referral(drug="cefaletin", reactions=[]))
+    assert needed.verdict == "specialist_review" and needed.drug_match is None
+    assert "Closest names we know: " in needed.reasons[0].message
+    assert "Cefalotin" in needed.reasons[0].message and "Cefalexin" in needed.reasons[0].message
+    culprit = assess(referral(reactions=[reaction("cefaletin")]))
+    assert culprit.verdict == "specialist_review"
+    assert "Cefalotin" in culprit.reasons[0].message
+
+
 # --- words ----------------------------------------------------------------------------------
 
 def test_every_verdict_has_its_words_and_a_distinct_rank():
