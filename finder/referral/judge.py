@@ -90,7 +90,7 @@ def _judge_weak(r: ReactionInput, found: Link, needed: DrugMatch, patient: Patie
             f"an allergist should decide whether {drug} is safe. Avoid {culprit}."))
     if r.tolerated_since:
         return "not_needed", Note("culprit_tolerated_since", (
-            f"{culprit} was taken again since without a reaction, so it does not count "
+            f"{_cap(culprit)} was taken again since without a reaction, so it does not count "
             f"against {drug}."))
     if found.relation is Relation.POSSIBLE:
         return "test_first", Note("cross_reactivity_to_test", (
@@ -123,7 +123,7 @@ def _judge_bearing(r: ReactionInput, found: Link, needed: DrugMatch, patient: Pa
             "desensitization, Cernadas 2010; AAAAI/ACAAI 2022)."))
     if r.tolerated_since:
         return "not_needed", Note("tolerated_since", (
-            f"{culprit} was taken again since without a reaction, so the earlier reaction no "
+            f"{_cap(culprit)} was taken again since without a reaction, so the earlier reaction no "
             f"longer counts against {drug}; an allergist can confirm the label is removed."))
     return _non_severe(r, found, needed, patient, score, related)
 
@@ -184,11 +184,13 @@ def _non_severe(r: ReactionInput, found: Link, needed: DrugMatch, patient: Patie
             f"A non-severe delayed reaction to {culprit} in cystic fibrosis: desensitization "
             f"to {drug} is established practice when it is needed (EAACI position paper on "
             "drug desensitization, Cernadas 2010)."))
-    if match.drug_class.code == "sulfonamides" and benign_rash(r) and when.kind != "immediate":
-        if patient.hiv and needed.drug_class.code == "sulfonamides":
-            return "candidate", Note("hiv_cotrimoxazole", (
-                f"A benign rash to {culprit} in HIV infection: graded introduction or "
-                f"desensitization to {drug} is established practice (AAAAI/ACAAI 2022)."))
+    sulfonamide = match.drug_class.code == "sulfonamides"
+    if sulfonamide and when.kind != "immediate" and patient.hiv \
+            and needed.drug_class.code == "sulfonamides":
+        return "candidate", Note("hiv_cotrimoxazole", (
+            f"A non-severe delayed reaction to {culprit} in HIV infection: graded introduction "
+            f"or desensitization to {drug} is established practice (AAAAI/ACAAI 2022)."))
+    if sulfonamide and benign_rash(r) and when.kind != "immediate":
         return "consider_delabelling", Note("benign_sulfonamide_rash", (
             f"A benign rash to {culprit}, a sulfonamide antibiotic: the usual next step is a "
             "supervised one- or two-step challenge (AAAAI/ACAAI 2022)."))
