@@ -12,12 +12,13 @@ from datetime import date
 from finder.drugs import DrugMatch, suggest_drugs
 from finder.referral.advice import CHECKLIST, precautions, questions
 from finder.referral.crossreactivity import Relation, cross_reacting_group
-from finder.referral.judge import AERD, Judged, given_in_theatre, is_perioperative, judge
+from finder.referral.judge import AERD, Judged, judge
 from finder.referral.notes import Note, in_sentence
 from finder.referral.penfast import PenFast, pen_fast_for
 from finder.referral.phenotype import (
     IMMEDIATE,
     NOT_DESENSITIZABLE,
+    likely_toxicity,
     looks_like_anaphylaxis,
     severe_delayed,
     timing,
@@ -44,6 +45,7 @@ __all__ = [  # the referral API in one place; the input half lives in finder.ref
     "looks_like_anaphylaxis", "parse_referral", "pen_fast_for",
 ]
 
+_SEVERE_NEAR = frozenset({"severe_reaction_to_a_near_drug", "severe_yet_tolerated"})
 CHOICES_OFFERED = 3  # closest names shown for a name we do not recognise
 
 # Standard alternatives that do not cross-react, named when a reaction bears on the drug.
@@ -52,6 +54,9 @@ ALTERNATIVES = {
     # human panitumumab lacks (Chung CH et al., N Engl J Med 2008;358:1109-17).
     "cetuximab": "Panitumumab, a fully human anti-EGFR antibody, is the standard alternative "
                  "after a cetuximab reaction.",
+    # AAAAI/ACAAI 2022: a beta-lactam whose side chains differ from the culprit's.
+    "beta-lactams": "A beta-lactam with a dissimilar side chain (cefazolin shares none) is "
+                    "the usual alternative after a beta-lactam reaction (AAAAI/ACAAI 2022).",
     # Heparin-induced thrombocytopenia: ASH guideline (Cuker A et al., Blood Adv 2018).
     "heparins": "Fondaparinux or another non-heparin anticoagulant is the usual alternative "
                 "to heparins.",
@@ -101,6 +106,16 @@ def class_code(match: DrugMatch | None) -> str | None:
     return match.listed_class if match else None
 
 
+def has_nerd(referral: ReferralInput) -> bool:
+    """NSAID-exacerbated respiratory disease: the aerd flag, or (when it is not given) a wheezy
+    NSAID reaction in asthma."""
+    if referral.aerd is not None:
+        return referral.aerd
+    return referral.patient.asthma and any(
+        "bronchospasm" in r.symptoms for r in referral.reactions
+        if r.drug_match is not None and r.drug_match.drug_class.code == "aspirin_nsaids")
+
+
 def nsaid_cross_reactive(referral: ReferralInput) -> bool:
     """NSAID-exacerbated respiratory disease (the aerd flag, or a wheezy NSAID reaction in
     asthma when the flag is not given), or reactions to two different NSAIDs: cross-reactive
@@ -122,7 +137,10 @@ def assess_referral(referral: ReferralInput, today: date) -> Assessment:
     judged = [judge(r, needed, referral.patient, today, nsaid_cross_reactive=cross)
               for r in referral.reactions] if needed else []
     verdict, reasons = _verdict(referral, judged, cross)
-    scores = [j.pen_fast for j in judged if j.pen_fast is not None]
+    # PEN-FAST means nothing after a severe cutaneous reaction or once the penicillin was
+    # taken again without a reaction.
+    scores = [j.pen_fast for j in judged if j.pen_fast is not None
+              and not j.pen_fast.severe_cutaneous_reaction and not j.reaction.tolerated_since]
     pen_fast = None if verdict == "not_suitable" else max(
         scores, key=lambda p: p.score, default=None)
     reasons += _notes(referral, judged, verdict, pen_fast, pediatric)
@@ -147,7 +165,7 @@ def _verdict(referral: ReferralInput, judged: list[Judged], cross: bool
             f"can be desensitized.{_closest(referral.drug)} Check the spelling, or an allergist "
             "can advise."))]
     pointing = [(VERDICTS[j.verdict].rank, j.verdict, j.reason) for j in judged if j.verdict]
-    if cross and _cox1_needed(needed) and (referral.aerd or referral.patient.asthma):
+    if _cox1_needed(needed) and has_nerd(referral):
         pointing.append((VERDICTS["candidate"].rank, "candidate", AERD))
     if not referral.reactions and not pointing:
         return "not_needed", [Note("no_reactions", (
@@ -156,6 +174,11 @@ def _verdict(referral: ReferralInput, judged: list[Judged], cross: bool
             "there was a reaction, describe it and screen again."))]
     unrecognised = [j for j in judged if j.link.relation is Relation.UNRECOGNISED]
     verdict = max(pointing, key=lambda p: p[0])[1] if pointing else "not_needed"
+    # A severe delayed reaction to a related drug outranks any test or desensitization plan.
+    near_severe = [j for j in judged if j.reason is not None and j.reason.code in _SEVERE_NEAR]
+    if near_severe and verdict != "not_suitable":
+        verdict = "specialist_review"
+        pointing = [(VERDICTS[verdict].rank, verdict, j.reason) for j in near_severe] + pointing
     if verdict == "not_needed" and unrecognised:
         names = ", ".join(f"\"{j.reaction.drug}\"" for j in unrecognised)
         closest = "".join(_closest(j.reaction.drug) for j in unrecognised)
@@ -185,13 +208,6 @@ def _notes(referral: ReferralInput, judged: list[Judged], verdict: str,
         r = j.reaction
         if j.link.relation is Relation.NONE:
             notes.append(_other_drug_note(r, referral.drug_match))
-            if is_perioperative(r) and timing(r).kind != "non_immediate" \
-                    and given_in_theatre(referral.drug_match):
-                notes.append(Note("perioperative_culprit_untested", (
-                    f"The reaction to {r.drug} happened around an anaesthetic: if "
-                    f"{in_sentence(referral.drug_match.name)} was also given then, it needs "
-                    "testing too. Tell the allergist every agent given (ISPAR consensus, "
-                    "Garvey LH et al., Br J Anaesth 2019).")))
         elif j.link.relation is Relation.UNRECOGNISED and (
                 verdict != "specialist_review" or severe_delayed(r)):
             avoid = f"; after {severe_delayed(r)}, avoid it." if severe_delayed(r) else "."
@@ -208,11 +224,11 @@ def _notes(referral: ReferralInput, judged: list[Judged], verdict: str,
         for key in (*sorted(needed.components), cross_reacting_group(needed)):
             if key in ALTERNATIVES:
                 notes.append(Note("alternative", ALTERNATIVES[key]))
-    if pen_fast is not None:
-        if pediatric:
-            notes.append(Note("pen_fast_adults_only", (
-                "PEN-FAST was derived and validated in adults (16 and over): for a child it is "
-                "shown for information, and the verdict follows paediatric practice.")))
+    if pen_fast is not None and pediatric:
+        notes.append(Note("pen_fast_adults_only", (
+            "PEN-FAST was validated from age 16; under 18 this screening follows paediatric "
+            "practice instead, and the score is shown for information only.")))
+    elif pen_fast is not None:
         if pen_fast.time_unknown:
             notes.append(Note("pen_fast_time_unknown", (
                 "When a penicillin reaction happened is unknown, so PEN-FAST counts it as "
@@ -231,14 +247,19 @@ def _closest(text: str) -> str:
 
 
 def _other_drug_note(r: ReactionInput, needed: DrugMatch) -> Note:
+    if likely_toxicity(r):
+        return Note("other_drug_side_effect", (
+            f"What happened after {r.drug} may be a known side effect rather than an allergy: "
+            "tell the allergist and the treating oncologist."))
     severe = severe_delayed(r)
     if severe:
         group = cross_reacting_group(r.drug_match)
         also = f" and other {group}" if group else ""
         return Note("other_drug_severe_reaction", (
             f"Also tell the allergist: severe reaction ({severe}) to {r.drug}; avoid "
-            f"{r.drug}{also}. It does not cross-react with {in_sentence(needed.name)}, so it "
-            "does not change this screening."))
+            f"{r.drug}{also}. It is not a known cross-reaction with "
+            f"{in_sentence(needed.name)} (the allergist should confirm), so it does not change "
+            "this screening."))
     return Note("other_drug_reaction", (
-        f"Reaction to {r.drug}, listed for the center's information: it is not known to "
-        f"cross-react with {in_sentence(needed.name)}."))
+        f"Reaction to {r.drug}, listed for the center's information: it is not a known "
+        f"cross-reaction with {in_sentence(needed.name)} (the allergist should confirm)."))

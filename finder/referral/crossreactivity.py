@@ -24,6 +24,9 @@ class Relation(Enum):
 class Link:
     relation: Relation
     why: str = ""  # for CROSS, POSSIBLE and LOW: the rule, in words
+    # Whether the link also holds for severe delayed (T-cell, immune-complex) reactions. Most
+    # tables (side chains, platinum, taxanes) describe immediate IgE cross-reactivity only.
+    delayed: bool = False
 
     @property
     def bears(self) -> bool:
@@ -55,44 +58,77 @@ _BETA_LACTAM_CLASSES = frozenset({"penicillins", "cephalosporins", "carbapenems"
 # Groups whose members cross-react with each other, matched by substance or ATC prefix:
 # (name, substances, ATC prefixes, source).
 CROSS_GROUPS = (
-    ("platinum compounds", frozenset(), ("L01XA",),
+    ("platinum compounds", frozenset(), ("L01XA",), False,
      "carboplatin and cisplatin cross-react often, oxaliplatin less (EAACI position paper on "
      "drug desensitization, Cernadas JR et al., Allergy 2010)"),
-    ("taxanes", frozenset(), ("L01CD",),
+    ("taxanes", frozenset(), ("L01CD",), False,
      "paclitaxel and docetaxel cross-react often (Cernadas 2010; AAAAI/ACAAI 2022)"),
     # Sulfasalazine releases sulfapyridine, itself a sulfonamide antibiotic (arylamine).
-    ("sulfonamide antibiotics", frozenset({"sulfasalazine"}), ("J01E",),
+    ("sulfonamide antibiotics", frozenset({"sulfasalazine"}), ("J01E",), True,
      "sulfonamide antibiotics share the arylamine group (AAAAI/ACAAI 2022); they do not "
      "cross-react with non-antibiotic sulfonamides"),
-    ("fluoroquinolones", frozenset(), ("J01MA",),
+    ("fluoroquinolones", frozenset(), ("J01MA",), False,
      "fluoroquinolones cross-react with each other (AAAAI/ACAAI 2022)"),
+    # Vancomycin DRESS (HLA-A*32:01) recurs with teicoplanin (Konvinse KC et al., J Allergy
+    # Clin Immunol 2019).
+    ("glycopeptides", frozenset({"vancomycin", "teicoplanin"}), (), True,
+     "vancomycin and teicoplanin cross-react, in DRESS too (Konvinse KC et al., JACI 2019)"),
     ("aromatic anticonvulsants",
      frozenset({"carbamazepine", "oxcarbazepine", "phenytoin", "fosphenytoin", "phenobarbital",
-                "lamotrigine"}), (),
+                "lamotrigine"}), (), True,
      "aromatic anticonvulsants cross-react in a large share of delayed reactions (Joint Task "
      "Force, Drug allergy: an updated practice parameter, Ann Allergy Asthma Immunol 2010)"),
-    ("ester local anaesthetics", frozenset(), ("N01BA",),
+    ("ester local anaesthetics", frozenset(), ("N01BA",), False,
      "ester local anaesthetics share the para-aminobenzoic acid metabolite (AAAAI/ACAAI 2022)"),
-    ("iodinated contrast media", frozenset(), ("V08A",),
+    ("iodinated contrast media", frozenset(), ("V08A",), False,
      "iodinated contrast media can cross-react; skin testing helps choose another (ENDA/EAACI "
      "position paper on contrast media hypersensitivity, Torres MJ et al., Allergy 2021)"),
-    ("gadolinium contrast media", frozenset(), ("V08C",),
+    ("gadolinium contrast media", frozenset(), ("V08C",), False,
      "gadolinium agents can cross-react (Torres 2021)"),
-    ("heparins", frozenset(), ("B01AB",),
+    ("heparins", frozenset(), ("B01AB",), True,
      "heparins and low-molecular-weight heparins cross-react, in skin reactions and in "
      "heparin-induced thrombocytopenia (ASH guideline on HIT, Cuker A et al., Blood Adv 2018)"),
-    ("intravenous iron", frozenset(), ("B03AC",),
+    ("intravenous irons", frozenset(), ("B03AC",), False,
      "after a hypersensitivity reaction to one intravenous iron, the others are also "
      "contraindicated (European Medicines Agency, 2013 review of intravenous iron)"),
-    ("insulins", frozenset(), ("A10A",),
+    ("insulins", frozenset(), ("A10A",), False,
      "insulins share most of their structure; an allergist tests which one is tolerated"),
-    ("neuromuscular blocking agents", frozenset(), ("M03A",),
+    ("neuromuscular blocking agents", frozenset(), ("M03A",), False,
      "neuromuscular blockers often cross-react through their ammonium groups (ISPAR consensus "
      "on perioperative hypersensitivity, Garvey LH et al., Br J Anaesth 2019)"),
     ("morphine-like opioids",
-     frozenset({"morphine", "codeine", "oxycodone", "hydromorphone"}), (),
+     frozenset({"morphine", "codeine", "oxycodone", "hydromorphone"}), (), False,
      "morphine, codeine (which becomes morphine), oxycodone and hydromorphone are alike; a "
      "structurally different opioid is the usual switch (AAAAI/ACAAI 2022)"),
+    # Interstitial nephritis on one proton pump inhibitor recurs with the others.
+    ("proton pump inhibitors", frozenset(), ("A02BC",), True,
+     "proton pump inhibitors are alike, and their kidney reactions recur across the class"),
+    ("trastuzumab and its conjugates",
+     frozenset({"trastuzumab", "trastuzumab emtansine", "trastuzumab deruxtecan"}), (), True,
+     "the conjugates carry trastuzumab itself"),
+)
+
+# Pairs whose cross-reactivity is uncertain: a supervised first dose or challenge decides.
+POSSIBLE_GROUPS = (
+    ("anti-CD20 antibodies", frozenset({"rituximab", "obinutuzumab", "ocrelizumab"}), (),
+     "both are anti-CD20 antibodies, whose cross-reactivity is unpredictable; the switch is "
+     "made with a cautious first infusion (AAAAI/ACAAI 2022)"),
+    ("TNF inhibitors", frozenset({"infliximab", "adalimumab", "golimumab",
+                                  "certolizumab pegol"}), (),
+     "both block TNF; after a reaction to one, the first dose of another is given with "
+     "precautions (AAAAI/ACAAI 2022)"),
+    ("IL-6 receptor antibodies", frozenset({"tocilizumab", "sarilumab"}), (),
+     "both block the IL-6 receptor; the first dose of the other is given with precautions"),
+    # Dapsone is an arylamine like the sulfonamide antibiotics: about one in five
+    # sulfonamide-allergic patients with HIV react to it (Holtzer CD et al., Pharmacotherapy
+    # 1998).
+    ("dapsone and sulfonamide antibiotics", frozenset({"dapsone", "sulfasalazine"}),
+     ("J01E",), "dapsone cross-reacts with sulfonamide antibiotics in about 20% (Holtzer 1998)"),
+    # Gelatin anaphylaxis can mean IgE to galactose-alpha-1,3-galactose, which cetuximab
+    # carries (Chung CH et al., N Engl J Med 2008; Mullins RJ et al., JACI 2012).
+    ("alpha-gal", frozenset({"succinylated gelatin", "cetuximab"}), (),
+     "gelatin and cetuximab both carry alpha-gal; IgE to it is tested before cetuximab "
+     "(Chung 2008; Mullins 2012)"),
 )
 
 # Groups whose members rarely cross-react: given as usual, with a supervised first dose after
@@ -115,7 +151,7 @@ def link(culprit: DrugMatch | None, needed: DrugMatch, *,
     if culprit is None:
         return Link(Relation.UNRECOGNISED)
     if (culprit.components & needed.components) - _NOT_ALLERGENS:
-        return Link(Relation.SAME)
+        return Link(Relation.SAME, delayed=True)
     for rule in (_beta_lactams, _nsaids, _groups):
         found = rule(culprit, needed, nsaid_cross_reactive)
         if found is not None:
@@ -179,9 +215,12 @@ def _nsaids(culprit: DrugMatch, needed: DrugMatch, nsaid_cross: bool) -> Link | 
 
 
 def _groups(culprit: DrugMatch, needed: DrugMatch, _nsaid: bool) -> Link | None:
-    for name, substances, atc, source in CROSS_GROUPS:
+    for name, substances, atc, delayed, source in CROSS_GROUPS:
         if _in_group(culprit, substances, atc) and _in_group(needed, substances, atc):
-            return Link(Relation.CROSS, f"both are {name}: {source}")
+            return Link(Relation.CROSS, f"both are {name}: {source}", delayed)
+    for _name, substances, atc, source in POSSIBLE_GROUPS:
+        if _in_group(culprit, substances, atc) and _in_group(needed, substances, atc):
+            return Link(Relation.POSSIBLE, source)
     for _name, atc, source in LOW_GROUPS:
         if culprit.atc.startswith(atc) and needed.atc.startswith(atc):
             return Link(Relation.LOW, source)
@@ -198,7 +237,7 @@ def cross_reacting_group(drug: DrugMatch | None) -> str | None:
         return None
     if drug.drug_class.code in _BETA_LACTAM_CLASSES:
         return "beta-lactams"
-    for name, substances, atc, _source in CROSS_GROUPS:
+    for name, substances, atc, _delayed, _source in CROSS_GROUPS:
         if _in_group(drug, substances, atc):
             return name
     return None

@@ -7,14 +7,15 @@ reaction that does not bear on the drug needed points to no verdict (None).
 from dataclasses import dataclass
 from datetime import date
 
-from finder.drugs import DrugMatch
+from finder.drugs import DrugMatch, is_penicillin
 from finder.referral import penfast
-from finder.referral.crossreactivity import Link, Relation, link
+from finder.referral.crossreactivity import Link, Relation, cross_reacting_group, link
 from finder.referral.notes import Note, in_sentence
 from finder.referral.phenotype import (
     BENIGN_SKIN,
     benign_rash,
     is_anaphylaxis,
+    likely_toxicity,
     only_faint,
     severe_delayed,
     timing,
@@ -32,6 +33,7 @@ _INFUSION_DRUG_CLASSES = frozenset({"monoclonal_antibodies", "platinum", "taxane
 # Drugs given only under anaesthesia: a reaction to one is a perioperative reaction.
 _ANAESTHESIA_ATC = ("M03A", "N01A", "V03AB35")
 _BETA_LACTAMS = frozenset({"penicillins", "cephalosporins", "carbapenems"})
+_OPIOID_ATC = ("N02A", "N01AH", "R05DA04", "N07BC")
 
 
 AERD = Note("aerd", (
@@ -67,8 +69,17 @@ class Judged:
 def judge(reaction: ReactionInput, needed: DrugMatch, patient: PatientInput, today: date, *,
           nsaid_cross_reactive: bool) -> Judged:
     found = link(reaction.drug_match, needed, nsaid_cross_reactive=nsaid_cross_reactive)
+    # PEN-FAST decides only about a penicillin (Trubiano 2020).
     score = (penfast.pen_fast_for(reaction, today)
-             if penfast.applies(reaction) and found.relation in _SCORED else None)
+             if penfast.applies(reaction) and is_penicillin(needed)
+             and found.relation in _SCORED else None)
+    if found.relation is Relation.NONE and is_perioperative(reaction) \
+            and timing(reaction).kind != "non_immediate" and given_in_theatre(needed):
+        return Judged(reaction, found, "test_first", Note("perioperative_agents_untested", (
+            f"The reaction to {reaction.drug} happened around an anaesthetic. Until it is "
+            "investigated, every agent given then is a suspect: if "
+            f"{in_sentence(needed.name)} was given, it needs testing first (ISPAR consensus, "
+            "Garvey LH et al., Br J Anaesth 2019).")), score)
     if found.relation in (Relation.NONE, Relation.UNRECOGNISED):
         return Judged(reaction, found, None, None, score)
     rule = _judge_bearing if found.bears else _judge_weak
@@ -76,7 +87,7 @@ def judge(reaction: ReactionInput, needed: DrugMatch, patient: PatientInput, tod
     return Judged(reaction, found, verdict, note, score)
 
 
-_SCORED = frozenset({Relation.SAME, Relation.CROSS, Relation.LOW})
+_SCORED = frozenset({Relation.SAME, Relation.CROSS})
 
 
 def _judge_weak(r: ReactionInput, found: Link, needed: DrugMatch, patient: PatientInput,
@@ -96,6 +107,10 @@ def _judge_weak(r: ReactionInput, found: Link, needed: DrugMatch, patient: Patie
         return "test_first", Note("cross_reactivity_to_test", (
             f"Reaction to {culprit}: {found.why}. A supervised challenge with {drug} "
             "usually comes first."))
+    if nerd_reaction(r, patient):
+        return "test_first", Note("nerd_low_cross_reactivity", (
+            f"Respiratory reaction to {culprit} (NSAID-exacerbated respiratory disease): "
+            f"{found.why}. A supervised challenge with {drug} usually comes first."))
     if is_anaphylaxis(r):
         return "test_first", Note("low_cross_reactivity_after_anaphylaxis", (
             f"Anaphylaxis to {culprit}: {found.why}. After anaphylaxis, {drug} is usually "
@@ -110,7 +125,17 @@ def _judge_bearing(r: ReactionInput, found: Link, needed: DrugMatch, patient: Pa
     """A reaction to the drug needed or one that cross-reacts with it."""
     culprit, drug = r.drug, in_sentence(needed.name)
     related = "" if found.relation is Relation.SAME else f" ({drug} cross-reacts: {found.why})"
+    if likely_toxicity(r):
+        return "specialist_review", Note("possible_side_effect", (
+            f"What happened after {culprit} may be a known side effect of it rather than "
+            "an allergy: discuss with the treating oncologist, who decides whether and how "
+            f"{drug} is given."))
     severe = severe_delayed(r)
+    if severe and not found.delayed:
+        return "specialist_review", Note("severe_reaction_to_a_near_drug", (
+            f"{_cap(severe)} after {culprit}: {drug} is related to it ({found.why}), a link "
+            "shown for immediate reactions; whether it holds after a severe delayed reaction "
+            f"is for an allergist to decide. Avoid {culprit}."))
     if severe:
         if r.tolerated_since:
             return "specialist_review", Note("severe_yet_tolerated", (
@@ -118,8 +143,8 @@ def _judge_bearing(r: ReactionInput, found: Link, needed: DrugMatch, patient: Pa
                 "reaction: an allergist must clarify this history."))
         return "not_suitable", Note("severe_delayed_reaction", (
             f"{_cap(severe)} after {culprit}{related}: this is not an IgE reaction, and "
-            f"desensitization to {drug} must not be tried. Avoid {culprit}; an allergist "
-            "should advise on a safe alternative (EAACI position paper on drug "
+            f"desensitization to {drug} must not be tried. Avoid {culprit}{_and_group(r)}; an "
+            "allergist should advise on a safe alternative (EAACI position paper on drug "
             "desensitization, Cernadas 2010; AAAAI/ACAAI 2022)."))
     if r.tolerated_since:
         return "not_needed", Note("tolerated_since", (
@@ -160,9 +185,16 @@ def _non_severe(r: ReactionInput, found: Link, needed: DrugMatch, patient: Patie
             "low blood pressure, fits a cytokine-release reaction, commonest with the first "
             "doses. It is not allergic: the usual answer is premedication and a slower "
             "infusion (Castells' phenotypes of infusion reactions; AAAAI/ACAAI 2022)."))
+    if "serum_sickness_like" in symptoms:
+        return "specialist_review", Note("serum_sickness_like", (
+            f"A serum-sickness-like reaction to {culprit} is not true serum sickness and is "
+            "often specific to that drug: an allergist may confirm tolerance with a graded or "
+            "prolonged challenge (AAAAI/ACAAI 2022)."))
     if (match.drug_class.code == needed.drug_class.code == "aspirin_nsaids"
-            and found.relation is Relation.CROSS and patient.asthma and "bronchospasm" in symptoms):
+            and found.relation is Relation.CROSS and nerd_reaction(r, patient)):
         return "candidate", AERD
+    if acute and (phenotype := _non_allergic_phenotype(r, needed)) is not None:
+        return phenotype
     if is_perioperative(r) and acute:
         return "test_first", Note("perioperative_reaction", (
             f"The reaction to {culprit} happened around an anaesthetic: every agent given "
@@ -195,7 +227,7 @@ def _non_severe(r: ReactionInput, found: Link, needed: DrugMatch, patient: Patie
             f"A benign rash to {culprit}, a sulfonamide antibiotic: the usual next step is a "
             "supervised one- or two-step challenge (AAAAI/ACAAI 2022)."))
     if score is not None and not child:
-        return penfast.verdict_for(score, culprit, drug)
+        return penfast.verdict_for(score, culprit, drug, is_anaphylaxis(r))
     if when.kind == "immediate":
         return _immediate(r, culprit, drug, related, when.from_symptoms)
     if antibiotic and benign_rash(r):
@@ -240,6 +272,55 @@ def _immediate(r: ReactionInput, culprit: str, drug: str, related: str,
     return "test_first", Note("uncertain_immediate_reaction", (
         f"An immediate reaction to {culprit}{related} without hives, swelling or other organ "
         "signs: skin testing or a supervised challenge usually comes first."))
+
+
+def nerd_reaction(r: ReactionInput, patient: PatientInput) -> bool:
+    """A wheeze on an NSAID in asthma: NSAID-exacerbated respiratory disease, not anaphylaxis."""
+    return (patient.asthma and "bronchospasm" in r.symptoms and r.drug_match is not None
+            and r.drug_match.drug_class.code == "aspirin_nsaids")
+
+
+def _non_allergic_phenotype(r: ReactionInput, needed: DrugMatch) -> tuple[str, Note] | None:
+    """Immediate reactions whose usual answer is not desensitization."""
+    match, symptoms, culprit = r.drug_match, set(r.symptoms), r.drug
+    if match.atc.startswith(_OPIOID_ATC) and symptoms <= BENIGN_SKIN:
+        if symptoms == {"pruritus"}:
+            return "not_needed", Note("opioid_itch", (
+                f"Itching on {culprit} is a common effect of opioids (direct histamine release), "
+                "not an allergy (AAAAI/ACAAI 2022)."))
+        return "test_first", Note("opioid_histamine_release", (
+            f"Itching, flushing or hives on {culprit} are usually direct mast-cell release by "
+            "the opioid rather than IgE allergy; a less histamine-releasing opioid such as "
+            "fentanyl is the usual switch, or a supervised challenge (AAAAI/ACAAI 2022)."))
+    if match.atc.startswith("B03AC"):
+        return "specialist_review", Note("iron_infusion_reaction", (
+            f"Most reactions to intravenous iron such as {culprit} are infusion (Fishbane) "
+            "reactions rather than IgE allergy, and iron skin tests are not validated. After a "
+            "true hypersensitivity reaction the other intravenous irons are contraindicated "
+            "(EMA 2013): an allergist or haematologist decides between a slower rechallenge, "
+            "oral iron or transfusion (Rampton D et al., Haematologica 2014)."))
+    if "chlorhexidine" in match.components:
+        return "specialist_review", Note("chlorhexidine", (
+            "Chlorhexidine allergy is managed by avoiding it, including hidden sources such "
+            "as catheters and gels, and using povidone-iodine instead; it is not desensitized "
+            "(ISPAR consensus, Garvey 2019)."))
+    if (match.drug_class.code == "aspirin_nsaids" and _cox1_not_aspirin(needed)
+            and symptoms <= BENIGN_SKIN | {"angioedema"}):
+        return "specialist_review", Note("nsaid_urticaria", (
+            f"Hives or swelling on {culprit}: the usual answer is to avoid COX-1 inhibiting "
+            "NSAIDs and use a selective COX-2 inhibitor or paracetamol after a supervised "
+            "challenge, not desensitization (EAACI/ENDA, Kowalski 2013)."))
+    return None
+
+
+def _cox1_not_aspirin(drug: DrugMatch) -> bool:
+    return (drug.drug_class.code == "aspirin_nsaids" and not drug.atc.startswith("M01AH")
+            and "aspirin" not in drug.components)
+
+
+def _and_group(r: ReactionInput) -> str:
+    group = cross_reacting_group(r.drug_match)
+    return f" and other {group}" if group and group != "beta-lactams" else ""
 
 
 def _cap(text: str) -> str:

@@ -73,10 +73,17 @@ def _years_before(today: date, years: int) -> date:
         return today.replace(year=today.year - years, day=28)
 
 
-def verdict_for(score: PenFast, culprit: str, drug: str) -> tuple[str, Note]:
+def verdict_for(score: PenFast, culprit: str, drug: str, anaphylaxis: bool
+                ) -> tuple[str, Note]:
     """The verdict an adult's penicillin history gets from its score: below 3 a direct oral
     challenge, 3 skin testing first, 4-5 a likely true allergy."""
     risk = score.risk.replace("_", " ")
+    if anaphylaxis and score.score <= LOW_RISK_BELOW:
+        # After anaphylaxis, skin testing comes before any challenge (AAAAI/ACAAI 2022),
+        # whatever the score.
+        return "test_first", Note("penicillin_anaphylaxis_low_score", (
+            f"PEN-FAST {score.score} for the reaction to {culprit}, but it met the criteria "
+            "for anaphylaxis: skin testing comes before any challenge (AAAAI/ACAAI 2022)."))
     if score.low_risk:
         return "consider_delabelling", Note("low_risk_penicillin_history", (
             f"PEN-FAST {score.score} ({risk} risk) for the reaction to {culprit}: fewer than 3 "

@@ -15,7 +15,8 @@ IMMEDIATE = frozenset({"urticaria", "angioedema", "pruritus", "flushing", "bronc
                        "hypotension", "anaphylaxis"})
 # Organ systems of the anaphylaxis criteria (WAO Anaphylaxis Guidance 2020, Cardona V et al.,
 # World Allergy Organ J 2020;13:100472; NIAID/FAAN, Sampson HA et al., J Allergy Clin Immunol
-# 2006;117:391-7). A faint belongs to none: alone it is most often vasovagal.
+# 2006;117:391-7). A faint belongs to none: alone it is most often vasovagal. Nor does a tight
+# chest without wheeze: it is not proven bronchospasm.
 ORGAN_SYSTEMS = {
     "skin_mucosa": frozenset({"urticaria", "angioedema", "pruritus", "flushing"}),
     "respiratory": frozenset({"bronchospasm"}),
@@ -45,8 +46,15 @@ SEVERE_DELAYED = {
 NOT_DESENSITIZABLE = frozenset(SEVERE_DELAYED)
 # The "severe cutaneous adverse reactions" PEN-FAST counts (not organ or blood reactions).
 SEVERE_CUTANEOUS = frozenset({"sjs", "ten", "dress", "agep"})
-# Benign skin signs: a rash or hives with nothing beyond the skin.
-BENIGN_SKIN = frozenset({"rash", "urticaria", "pruritus", "flushing"})
+# Benign skin signs: a rash or hives with nothing beyond the skin (peeling as a rash fades is
+# ordinary desquamation, not epidermal necrolysis).
+BENIGN_SKIN = frozenset({"rash", "urticaria", "pruritus", "flushing", "peeling"})
+# Organ and marrow effects that cytotoxic drugs cause by their toxicity, not by allergy
+# (myelosuppression, cisplatin nephrotoxicity, methotrexate hepatotoxicity, bleomycin lung,
+# hand-foot syndrome): they do not by themselves forbid a drug the oncologist still wants.
+TOXICITY_LOOKALIKES = frozenset({"cytopenia", "nephritis", "hepatitis", "pneumonitis",
+                                 "blistering"})
+_CYTOTOXIC_CLASSES = frozenset({"platinum", "taxanes", "other_chemotherapy"})
 
 
 @dataclass(frozen=True)
@@ -71,11 +79,12 @@ def timing(reaction: ReactionInput) -> Timing:
 
 
 def looks_like_anaphylaxis(symptoms) -> bool:
-    """Anaphylaxis named, or by the WAO 2020 / NIAID-FAAN criteria: two or more organ systems,
-    or low blood pressure or bronchospasm alone after the drug. Fainting alone is not."""
+    """Anaphylaxis named, or two or more organ systems (WAO 2020 / NIAID-FAAN). Low blood
+    pressure or bronchospasm alone count only after a known allergen, which a history of a
+    first reaction does not establish; fainting alone never counts."""
     s = set(symptoms)
     systems = sum(bool(s & signs) for signs in ORGAN_SYSTEMS.values())
-    return "anaphylaxis" in s or systems >= 2 or bool(s & {"hypotension", "bronchospasm"})
+    return "anaphylaxis" in s or systems >= 2
 
 
 def is_anaphylaxis(reaction: ReactionInput) -> bool:
@@ -95,6 +104,18 @@ def severe_delayed(reaction: ReactionInput) -> str | None:
     if match is not None and "abacavir" in match.components:
         return "abacavir hypersensitivity"
     return None
+
+
+def likely_toxicity(reaction: ReactionInput) -> bool:
+    """An organ or marrow effect of a cytotoxic drug, without the signs of a severe cutaneous or
+    immune reaction. Oxaliplatin's immune thrombocytopenia is the known exception."""
+    match, symptoms = reaction.drug_match, set(reaction.symptoms)
+    if match is None or match.drug_class.code not in _CYTOTOXIC_CLASSES:
+        return False
+    if "oxaliplatin" in match.components and "cytopenia" in symptoms:
+        return False
+    severe = symptoms & NOT_DESENSITIZABLE
+    return bool(severe) and severe <= TOXICITY_LOOKALIKES
 
 
 def only_faint(reaction: ReactionInput) -> bool:

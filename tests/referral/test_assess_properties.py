@@ -15,6 +15,7 @@ from finder.referral.assess import (
     parse_referral,
 )
 from finder.referral.crossreactivity import Relation, link
+from finder.referral.judge import given_in_theatre
 
 TODAY = date(2026, 1, 15)
 GENERICS = sorted({e.generic for e in drug_entries()})
@@ -44,7 +45,11 @@ def unrelated(parsed, reaction_dict) -> bool:
     needed, in the context of the whole referral."""
     added = parse_referral({"drug": reaction_dict["drug"], "patient": {"age_years": 30}},
                            TODAY).drug_match
-    return added is not None and link(
+    # Around an anaesthetic every agent given is a suspect until tested (ISPAR 2019).
+    theatre = given_in_theatre(parsed.drug_match) and (
+        reaction_dict["perioperative"] or added is not None
+        and added.atc.startswith(("M03A", "N01A", "V03AB35")))
+    return added is not None and not theatre and link(
         added, parsed.drug_match, nsaid_cross_reactive=nsaid_cross_reactive(parsed)
     ).relation is Relation.NONE
 

@@ -41,7 +41,14 @@ def relation(culprit, needed, cross=False):
     ("amoxicillin", "aztreonam", Relation.NONE),            # monobactam
     ("carboplatin", "oxaliplatin", Relation.CROSS),         # platinum
     ("paclitaxel", "docetaxel", Relation.CROSS),            # taxanes
-    ("infliximab", "adalimumab", Relation.NONE),            # a monoclonal only with itself
+    ("infliximab", "trastuzumab", Relation.NONE),           # a monoclonal only with itself
+    ("infliximab", "adalimumab", Relation.POSSIBLE),        # the same target: a first dose
+    ("rituximab", "obinutuzumab", Relation.POSSIBLE),       # with precautions
+    ("trastuzumab", "trastuzumab emtansine", Relation.CROSS),
+    ("vancomycin", "teicoplanin", Relation.CROSS),          # glycopeptides, DRESS too
+    ("co-trimoxazole", "dapsone", Relation.POSSIBLE),       # arylamines
+    ("Gelofusine", "cetuximab", Relation.POSSIBLE),         # alpha-gal
+    ("omeprazole", "pantoprazole", Relation.CROSS),
     ("rituximab", "MabThera", Relation.SAME),
     ("cetuximab", "panitumumab", Relation.NONE),
     ("sulfamethoxazole", "sulfadiazine", Relation.CROSS),   # sulfonamide antibiotics
@@ -86,6 +93,21 @@ def test_nsaids_cross_react_by_cox1_inhibition_only_when_the_patient_does(culpri
     assert relation(culprit, needed, cross) is expected
 
 
+@pytest.mark.parametrize(("culprit", "needed", "delayed"), [
+    ("amoxicillin", "amoxicillin", True),
+    ("carbamazepine", "phenytoin", True),
+    ("co-trimoxazole", "sulfasalazine", True),
+    ("heparin", "enoxaparin", True),
+    ("vancomycin", "teicoplanin", True),
+    ("amoxicillin", "cefalexin", False),      # side chains: immediate reactions only
+    ("amoxicillin", "flucloxacillin", False),
+    ("cisplatin", "carboplatin", False),
+    ("paclitaxel", "docetaxel", False),
+])
+def test_which_links_hold_for_severe_delayed_reactions(culprit, needed, delayed):
+    assert link(resolve_drug(culprit), resolve_drug(needed)).delayed is delayed
+
+
 def test_an_unrecognised_culprit_is_not_recognised_never_related():
     assert link(None, resolve_drug("carboplatin")).relation is Relation.UNRECOGNISED
 
@@ -93,5 +115,6 @@ def test_an_unrecognised_culprit_is_not_recognised_never_related():
 def test_the_group_named_in_avoid_advice():
     assert cross_reacting_group(resolve_drug("Tegretol")) == "aromatic anticonvulsants"
     assert cross_reacting_group(resolve_drug("amoxicillin")) == "beta-lactams"
-    assert cross_reacting_group(resolve_drug("omeprazole")) is None
+    assert cross_reacting_group(resolve_drug("omeprazole")) == "proton pump inhibitors"
+    assert cross_reacting_group(resolve_drug("allopurinol")) is None
     assert cross_reacting_group(None) is None

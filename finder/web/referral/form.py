@@ -20,7 +20,7 @@ _WHOLE_NUMBER = re.compile(r"-?\d{1,6}")
 # Symptoms grouped as a GP or patient thinks of them: what happened within an hour or two,
 # the severe late reactions that rule desensitization out, and the rest. A faint and chills
 # during an infusion are listed with the early signs, though neither is an allergic sign.
-_SOON = IMMEDIATE | {"fainting", "rigors"}
+_SOON = IMMEDIATE | {"fainting", "rigors", "chest_tightness"}
 SYMPTOM_GROUPS = (
     ("immediate", "Soon after the dose (minutes to a couple of hours)",
      [c for c in SYMPTOMS if c in _SOON]),
@@ -36,7 +36,11 @@ SYMPTOM_HINTS = {
     "ten": "Skin peeling off over large areas",
     "dress": "Rash, fever and swollen glands, often with liver trouble, 2-8 weeks after starting",
     "agep": "Many small pus-filled spots on red skin, with fever",
-    "serum_sickness": "Fever, rash and joint pain one to three weeks after the dose",
+    "serum_sickness": "An immune-complex illness with fever, rash, joint pain and often kidney "
+                      "involvement, one to three weeks after the dose",
+    "serum_sickness_like": "Hives or target-shaped rash with painful swollen joints, days "
+                           "after starting (often cefaclor or amoxicillin in children)",
+    "chest_tightness": "A feeling of tightness with no wheeze heard",
     "cytopenia": "Low platelets or white cells found in a blood test",
     "haemolysis": "Red cells destroyed, found in a blood test (anaemia, jaundice)",
     "vasculitis": "Purple spots or patches, often on the legs, from inflamed blood vessels",
