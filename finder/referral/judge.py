@@ -169,7 +169,14 @@ def _non_severe(r: ReactionInput, found: Link, needed: DrugMatch, patient: Patie
             f"A faint alone after {culprit} is not anaphylaxis by the published criteria "
             "(WAO 2020): an allergist should review what happened."))
     acute = when.kind != "non_immediate"
-    if acute and "vancomycin" in match.components and symptoms <= BENIGN_SKIN | {"other"}:
+    vancomycin = acute and "vancomycin" in match.components and not symptoms & {
+        "urticaria", "angioedema", "bronchospasm", "anaphylaxis"}
+    if vancomycin and "hypotension" in symptoms:
+        return "specialist_review", Note("vancomycin_infusion_hypotension", (
+            f"Low blood pressure during a {culprit} infusion, without hives, swelling or "
+            "wheeze, can be a severe vancomycin infusion reaction rather than anaphylaxis: an "
+            "allergist should tell which before deciding (AAAAI/ACAAI 2022)."))
+    if vancomycin and symptoms <= BENIGN_SKIN | {"other"}:
         return "not_needed", Note("vancomycin_infusion_reaction", (
             f"Flushing, itching or a red rash during a {culprit} infusion is usually a "
             "vancomycin infusion reaction: histamine released by the drug itself, not "
