@@ -148,8 +148,9 @@ def _judge_bearing(r: ReactionInput, found: Link, needed: DrugMatch, patient: Pa
             "desensitization, Cernadas 2010; AAAAI/ACAAI 2022)."))
     if r.tolerated_since:
         return "not_needed", Note("tolerated_since", (
-            f"{_cap(culprit)} was taken again since without a reaction, so the earlier reaction no "
-            f"longer counts against {drug}; an allergist can confirm the label is removed."))
+            f"{_cap(culprit)} was taken again since without a reaction, so that reaction no "
+            "longer counts; any other reaction listed still does, and an allergist can "
+            "confirm the label is removed."))
     return _non_severe(r, found, needed, patient, score, related)
 
 
