@@ -12,14 +12,20 @@ from functools import cache
 from pathlib import Path
 
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
 
-from finder.vocabulary import DRUG_CLASSES, DrugClass
+from finder.vocabulary import ALL_DRUG_CLASSES, DRUG_CLASSES, DrugClass
 
 DRUGS_CSV = Path(__file__).parent.parent / "data" / "drugs.csv"
 MAX_QUERY_CHARS = 200
-FUZZY_CUTOFF = 85  # fuzz.ratio: one or two wrong letters in a name of eight or more
 SUGGEST_CUTOFF = 75
 MIN_GUESS_CHARS = 4  # shorter text is matched exactly or as a suggestion prefix, never guessed
+# A typo is one slip (a wrong, missing, extra or swapped letter) in a name of five letters or
+# more, two in one of nine or more: the size of error that leaves one substance recognisable.
+# Different substances are often closer than that to each other (cefalotin/cefalexin), so a
+# correction is made only when every name in reach is the same substance.
+_TYPO_EDITS = ((9, 2), (5, 1))
+_COMPONENT_SPLIT = re.compile(r"\s+(?:with|and)\s+")
 
 # Joining words of combinations ("with", "and", "+", "/" and "-" all become one space) and salt
 # words that do not change the drug ("naproxen sodium" is naproxen).
@@ -37,6 +43,11 @@ class DrugEntry:
     atc: str
     kind: str  # generic | brand | combination
 
+    @property
+    def components(self) -> frozenset[str]:
+        """The substances in it, lower case: {"amoxicillin", "clavulanic acid"} for co-amoxiclav."""
+        return frozenset(_COMPONENT_SPLIT.split(self.generic.lower()))
+
 
 @dataclass(frozen=True)
 class DrugMatch:
@@ -46,6 +57,13 @@ class DrugMatch:
     atc: str
     score: float  # 100 for an exact match, else fuzz.ratio of the normalised texts
     exact: bool
+    components: frozenset[str] = frozenset()  # substances, lower case (see DrugEntry)
+
+    @property
+    def listed_class(self) -> str | None:
+        """The class code centers list, or None for a drug outside the desensitization classes
+        (a search or referral for it is not narrowed to a class no center lists)."""
+        return self.drug_class.code if self.drug_class.code in DRUG_CLASSES else None
 
     def to_dict(self) -> dict:
         c = self.drug_class
@@ -82,7 +100,7 @@ class _Index:
 def _index() -> _Index:
     with DRUGS_CSV.open(newline="", encoding="utf-8") as f:
         entries = tuple(
-            DrugEntry(row["name"], row["generic"] or row["name"], DRUG_CLASSES[row["class"]],
+            DrugEntry(row["name"], row["generic"] or row["name"], ALL_DRUG_CLASSES[row["class"]],
                       row["atc"], row["kind"])
             for row in csv.DictReader(f))
     keys = tuple(normalise(e.name) for e in entries)
@@ -93,7 +111,7 @@ def _index() -> _Index:
     return _Index(entries, keys, tuple(_sound(k) for k in keys), exact)
 
 
-def vocabulary() -> tuple[DrugEntry, ...]:
+def drug_entries() -> tuple[DrugEntry, ...]:
     """Every row of data/drugs.csv, in file order."""
     return _index().entries
 
@@ -102,7 +120,7 @@ def _match(i: int, query: str, exact: bool) -> DrugMatch:
     index = _index()
     e = index.entries[i]
     score = 100.0 if exact else round(fuzz.ratio(query, index.keys[i]), 1)
-    return DrugMatch(e.generic, e.name, e.drug_class, e.atc, score, exact)
+    return DrugMatch(e.generic, e.name, e.drug_class, e.atc, score, exact, e.components)
 
 
 def _query(text: object) -> str:
@@ -122,10 +140,11 @@ def _prefix_rank(i: int) -> tuple:
 
 
 def resolve_drug(text: str) -> DrugMatch | None:
-    """The one drug this text names, or None when it names none (or is empty or too long).
+    """The one substance this text names, or None when it names none (or is empty or too long).
 
     Exact names first (any case, accents, hyphens and combination notation), then the start of
-    a name when every name it starts belongs to one class, then a small typo.
+    names that all contain one substance, then a typo of one substance. Text that is close to
+    several substances names none of them: suggest_drugs offers them as choices.
     """
     query = _query(text)
     if not query:
@@ -135,19 +154,40 @@ def resolve_drug(text: str) -> DrugMatch | None:
     if len(query) < MIN_GUESS_CHARS:
         return None
     keys = _index().keys
-    starts = [i for i, key in enumerate(keys) if key.startswith(query)]
-    if starts and len({_index().entries[i].drug_class for i in starts}) == 1:
-        return _match(min(starts, key=_prefix_rank), query, exact=False)
-    best = process.extractOne(_sound(query), _index().sounds, scorer=fuzz.ratio,
-                              score_cutoff=FUZZY_CUTOFF)
-    return _match(best[2], query, exact=False) if best else None
+    starts = _one_substance([i for i, key in enumerate(keys) if key.startswith(query)])
+    if starts is not None:
+        return _match(starts, query, exact=False)
+    typo = _one_substance(_within_typo(query))
+    return _match(typo, query, exact=False) if typo is not None else None
+
+
+def _within_typo(query: str) -> list[int]:
+    edits = next((n for length, n in _TYPO_EDITS if len(query) >= length), 0)
+    if not edits:
+        return []
+    hits = process.extract(_sound(query), _index().sounds, scorer=OSA.distance,
+                           score_cutoff=edits, limit=None)
+    return sorted((hit[2] for hit in hits), key=lambda i: (OSA.distance(
+        _sound(query), _index().sounds[i]), _prefix_rank(i)))
+
+
+def _one_substance(positions: list[int]) -> int | None:
+    """The best of these rows when one substance is in all of them (amoxicillin in amoxicillin
+    and in co-amoxiclav), else None: the rows would name different substances."""
+    if not positions:
+        return None
+    entries = _index().entries
+    common = frozenset.intersection(*(entries[i].components for i in positions))
+    fits = [i for i in positions if entries[i].components == common]
+    return min(fits, key=_prefix_rank) if fits else None
 
 
 def suggest_drugs(text: str, limit: int = 8) -> list[DrugMatch]:
     """Up to `limit` drugs for autocomplete, one per generic, best first; [] when none fit.
 
-    Order: an exact name, names starting with the text, names with a word starting with it,
-    then close spellings.
+    Order: an exact name, names starting with the text, names with a word starting with it.
+    Only when there are none of those, close spellings (other substances with a similar name
+    never follow an exact or started name: "morphine" offers no "Motrin").
     """
     query = _query(text)
     if not query or limit < 1:
@@ -159,7 +199,7 @@ def suggest_drugs(text: str, limit: int = 8) -> list[DrugMatch]:
                    if not k.startswith(query) and f" {query}" in f" {k}"), key=_prefix_rank)
     close = [hit[2] for hit in process.extract(
         _sound(query), _index().sounds, scorer=fuzz.ratio, score_cutoff=SUGGEST_CUTOFF,
-        limit=limit * 4)] if len(query) >= 3 else []
+        limit=limit * 4)] if len(query) >= 3 and exact is None and not whole + word else []
     matches: dict[str, DrugMatch] = {}
     for i in ([exact] if exact is not None else []) + whole + word + close:
         match = _match(i, query, exact=i == exact)
@@ -167,11 +207,6 @@ def suggest_drugs(text: str, limit: int = 8) -> list[DrugMatch]:
         if len(matches) == limit:
             break
     return list(matches.values())
-
-
-def drug_class_of(code: str) -> DrugClass | None:
-    """The drug class with this code ("penicillins"), or None for an unknown code."""
-    return DRUG_CLASSES.get(code) if isinstance(code, str) else None
 
 
 def is_penicillin(match: DrugMatch | None) -> bool:

@@ -36,12 +36,19 @@ DRUG_CLASSES: dict[str, DrugClass] = {
         DrugClass("platinum", "Platinum compounds", "chemotherapy", ("L01XA",)),
         DrugClass("taxanes", "Taxanes", "chemotherapy", ("L01CD",)),
         DrugClass("other_chemotherapy", "Other chemotherapy", "chemotherapy", ("L01",)),
+        # Anti-IgE, anti-IL-5 and anti-IL-4R antibodies sit under R03DX and D11AH.
         DrugClass("monoclonal_antibodies", "Monoclonal antibodies", "biologics",
-                  ("L01F", "L04AB", "L04AC", "L04AG")),
+                  ("L01F", "L04AB", "L04AC", "L04AG", "R03DX05", "R03DX08", "R03DX09",
+                   "R03DX10", "D11AH05")),
         DrugClass("aspirin_nsaids", "Aspirin and NSAIDs", "aspirin_nsaids", ("N02BA", "M01A")),
         DrugClass("local_anaesthetics", "Local anaesthetics", "local_anaesthetics", ("N01B",)),
     )
 }
+
+# Drugs no center lists as a desensitization class (insulin, contrast, opioids, anticonvulsants…)
+# still resolve, with this class, so that a reaction to them is recognised and judged.
+OTHER_DRUGS = DrugClass("other", "Other drugs", "other", ())
+ALL_DRUG_CLASSES = {**DRUG_CLASSES, OTHER_DRUGS.code: OTHER_DRUGS}
 
 ROUTES = {"iv": "Intravenous", "oral": "Oral", "subcutaneous": "Subcutaneous"}
 

@@ -1,16 +1,31 @@
 """Screening a referral: is desensitization worth asking about, and what to take along.
 
 `assess_referral` turns a parsed referral (see finder.referral.schema) into an Assessment: a
-verdict decided by the most serious relevant reaction, PEN-FAST for penicillin reactions,
-precautions, a checklist and questions for the center. It is a screening aid for patients and
-GPs; the allergist decides. Pure: nothing is logged or stored.
+verdict (finder.referral.verdicts) from the reactions that bear on the drug needed
+(finder.referral.judge, finder.referral.crossreactivity), PEN-FAST for penicillin histories,
+side notes about other drugs, precautions, a checklist and questions for the center. It is a
+screening aid for patients and GPs; the allergist decides. Pure: nothing is logged or stored.
 """
 from dataclasses import dataclass
 from datetime import date
 
-from finder.drugs import DrugMatch
+from finder.drugs import DrugMatch, suggest_drugs
+from finder.referral.advice import CHECKLIST, precautions, questions
+from finder.referral.crossreactivity import Relation, cross_reacting_group
+from finder.referral.judge import AERD, Judged, judge
+from finder.referral.notes import Note, in_sentence
+from finder.referral.penfast import PenFast, pen_fast_for
+from finder.referral.phenotype import (
+    IMMEDIATE,
+    NOT_DESENSITIZABLE,
+    likely_toxicity,
+    looks_like_anaphylaxis,
+    severe_delayed,
+    timing,
+)
 from finder.referral.schema import (
     CONDITIONS,
+    ONSETS,
     SYMPTOMS,
     TREATMENTS,
     URGENCIES,
@@ -20,80 +35,36 @@ from finder.referral.schema import (
     ReferralValidationError,
     parse_referral,
 )
+from finder.referral.verdicts import VERDICTS
 from finder.vocabulary import ADULT_AGE
 
 __all__ = [  # the referral API in one place; the input half lives in finder.referral.schema
-    "CONDITIONS", "SYMPTOMS", "TREATMENTS", "URGENCIES", "Assessment", "Note", "PatientInput",
-    "PenFast", "ReactionInput", "ReferralInput", "ReferralValidationError", "assess_referral",
-    "parse_referral", "pen_fast_score",
+    "CONDITIONS", "IMMEDIATE", "NOT_DESENSITIZABLE", "ONSETS", "SYMPTOMS", "TREATMENTS",
+    "URGENCIES", "VERDICTS", "Assessment", "Note", "PatientInput", "PenFast", "ReactionInput",
+    "ReferralInput", "ReferralValidationError", "assess_referral", "class_code",
+    "looks_like_anaphylaxis", "parse_referral", "pen_fast_for",
 ]
 
-# Reactions after which desensitization must never be tried: severe cutaneous adverse reactions
-# and drug-induced organ inflammation are T-cell mediated, not IgE-mediated, so desensitization
-# neither works nor is safe. Sources: the patient article "What Drug Desensitization Really
-# Means" (L. Steele, 2026) that this project works from;
-# EAACI position paper on drug desensitization (Cernadas JR et al., Allergy 2010;65:1357-66);
-# ENDA/EAACI drug hypersensitivity guidance; AAAAI/ACAAI Drug Allergy Practice Parameter Update
-# 2022 (Khan DA et al., Ann Allergy Asthma Immunol 2022;129:P13-P38), which list SJS, TEN,
-# DRESS and AGEP among the contraindications.
-NOT_DESENSITIZABLE = frozenset({"sjs", "ten", "dress", "agep", "blistering", "hepatitis",
-                                "nephritis"})
-SEVERE_CUTANEOUS = frozenset({"sjs", "ten", "dress", "agep", "blistering"})
-# Immediate (IgE-type, mast-cell) reactions: the ones desensitization is made for.
-IMMEDIATE = frozenset({"urticaria", "angioedema", "pruritus", "flushing", "bronchospasm",
-                       "hypotension", "anaphylaxis"})
-_SKIN_OR_MUCOSA = frozenset({"urticaria", "angioedema", "pruritus", "flushing"})
-# Beta-lactams are judged together: a penicillin reaction matters when a cephalosporin is needed.
-_FAMILY = {"penicillins": "beta_lactams", "cephalosporins": "beta_lactams",
-           "carbapenems": "beta_lactams"}
+_SEVERE_NEAR = frozenset({"severe_reaction_to_a_near_drug", "severe_yet_tolerated"})
+CHOICES_OFFERED = 3  # closest names shown for a name we do not recognise
 
-VERDICT_SUMMARIES = {
-    "candidate": "Desensitization may be an option: ask for a referral to an allergy center",
-    "not_suitable": "Desensitization is not an option after this kind of reaction",
-    "consider_delabelling": "You may not be allergic at all: ask about allergy testing first",
-    "specialist_review": "An allergist needs to look at this history before anything else",
+# Standard alternatives that do not cross-react, named when a reaction bears on the drug.
+ALTERNATIVES = {
+    # Cetuximab reactions are mostly IgE to its galactose-alpha-1,3-galactose, which the fully
+    # human panitumumab lacks (Chung CH et al., N Engl J Med 2008;358:1109-17).
+    "cetuximab": "Panitumumab, a fully human anti-EGFR antibody, is the standard alternative "
+                 "after a cetuximab reaction.",
+    # AAAAI/ACAAI 2022: a beta-lactam whose side chains differ from the culprit's.
+    "beta-lactams": "A beta-lactam with a dissimilar side chain (cefazolin shares none) is "
+                    "the usual alternative after a beta-lactam reaction (AAAAI/ACAAI 2022).",
+    # Heparin-induced thrombocytopenia: ASH guideline (Cuker A et al., Blood Adv 2018).
+    "heparins": "Fondaparinux or another non-heparin anticoagulant is the usual alternative "
+                "to heparins.",
 }
-
-
-@dataclass(frozen=True)
-class Note:
-    code: str
-    message: str
-
-    def to_dict(self) -> dict:
-        return {"code": self.code, "message": self.message}
-
-
-@dataclass(frozen=True)
-class PenFast:
-    """PEN-FAST penicillin allergy rule (Trubiano JA et al., JAMA Intern Med 2020;180:745-52)."""
-    five_years_or_less: bool
-    time_unknown: bool
-    anaphylaxis_or_angioedema: bool
-    severe_cutaneous_reaction: bool
-    treatment_required: bool
-
-    @property
-    def score(self) -> int:
-        return (2 * self.five_years_or_less
-                + 2 * (self.anaphylaxis_or_angioedema or self.severe_cutaneous_reaction)
-                + self.treatment_required)
-
-    @property
-    def risk(self) -> str:
-        return {0: "very_low", 1: "low", 2: "low", 3: "moderate"}.get(self.score, "high")
-
-    def to_dict(self) -> dict:
-        return {"score": self.score, "risk": self.risk, "components": {
-            "five_years_or_less": self.five_years_or_less, "time_unknown": self.time_unknown,
-            "anaphylaxis_or_angioedema": self.anaphylaxis_or_angioedema,
-            "severe_cutaneous_reaction": self.severe_cutaneous_reaction,
-            "treatment_required": self.treatment_required}}
-
 
 @dataclass
 class Assessment:
-    verdict: str  # candidate | not_suitable | consider_delabelling | specialist_review
+    verdict: str  # a VERDICTS code
     reasons: list[Note]
     pen_fast: PenFast | None
     drug: str
@@ -105,7 +76,15 @@ class Assessment:
 
     @property
     def verdict_summary(self) -> str:
-        return VERDICT_SUMMARIES[self.verdict]
+        return VERDICTS[self.verdict].summary
+
+    @property
+    def verdict_label(self) -> str:
+        return VERDICTS[self.verdict].label
+
+    @property
+    def verdict_advice(self) -> str:
+        return VERDICTS[self.verdict].advice
 
     def to_dict(self) -> dict:
         drug = {**self.drug_match.to_dict(), "typed": self.drug} if self.drug_match else None
@@ -121,214 +100,164 @@ class Assessment:
 
 
 def class_code(match: DrugMatch | None) -> str | None:
-    return match.drug_class.code if match else None
+    """The class centers list for this drug; None when no center lists its class."""
+    return match.listed_class if match else None
 
 
-def is_penicillin_reaction(reaction: ReactionInput) -> bool:
-    return class_code(reaction.drug_match) == "penicillins"
-
-
-def looks_like_anaphylaxis(symptoms) -> bool:
-    """Anaphylaxis by name or by the NIAID/FAAN criteria (Sampson HA et al., J Allergy Clin
-    Immunol 2006;117:391-7): low blood pressure after exposure, or skin/mucosal signs together
-    with breathing trouble. GPs often tick the signs without the word."""
-    s = set(symptoms)
-    return ("anaphylaxis" in s or "hypotension" in s
-            or (bool(s & _SKIN_OR_MUCOSA) and "bronchospasm" in s))
-
-
-def pen_fast_for(reaction: ReactionInput, today: date) -> PenFast:
-    """PEN-FAST for one penicillin reaction. An unknown time counts as recent (2 points)."""
-    if reaction.date is not None:
-        recent, unknown = reaction.date >= _years_before(today, 5), False
-    elif reaction.years_ago is not None:
-        recent, unknown = reaction.years_ago <= 5, False
-    else:
-        recent, unknown = True, True
-    return PenFast(
-        five_years_or_less=recent, time_unknown=unknown,
-        anaphylaxis_or_angioedema=looks_like_anaphylaxis(reaction.symptoms)
-        or "angioedema" in reaction.symptoms,
-        severe_cutaneous_reaction=bool(SEVERE_CUTANEOUS & set(reaction.symptoms)),
-        treatment_required=reaction.treatment_required,
-    )
-
-
-def _years_before(today: date, years: int) -> date:
-    try:
-        return today.replace(year=today.year - years)
-    except ValueError:  # 29 February in a year that has none
-        return today.replace(year=today.year - years, day=28)
-
-
-def pen_fast_score(reactions, today: date) -> PenFast | None:
-    """The highest PEN-FAST over the penicillin reactions, or None if there are none."""
-    scores = [pen_fast_for(r, today) for r in reactions if is_penicillin_reaction(r)]
-    return max(scores, key=lambda p: p.score, default=None)
-
-
-def is_related(reaction: ReactionInput, needed: DrugMatch | None) -> bool:
-    """Whether a reaction bears on the drug needed: same class (beta-lactams together); an
-    unrecognised name on either side cannot be ruled out, so it counts."""
-    mine, theirs = class_code(reaction.drug_match), class_code(needed)
-    if mine is None or theirs is None:
-        return True
-    return _FAMILY.get(mine, mine) == _FAMILY.get(theirs, theirs)
-
-
-def has_aerd(referral: ReferralInput) -> bool:
-    """The aerd flag when given; otherwise inferred from a wheezy NSAID reaction in asthma."""
+def has_nerd(referral: ReferralInput) -> bool:
+    """NSAID-exacerbated respiratory disease: the aerd flag, or (when it is not given) a wheezy
+    NSAID reaction in asthma."""
     if referral.aerd is not None:
         return referral.aerd
     return referral.patient.asthma and any(
-        class_code(r.drug_match) == "aspirin_nsaids" and "bronchospasm" in r.symptoms
-        for r in referral.reactions)
+        "bronchospasm" in r.symptoms for r in referral.reactions
+        if r.drug_match is not None and r.drug_match.drug_class.code == "aspirin_nsaids")
+
+
+def nsaid_cross_reactive(referral: ReferralInput) -> bool:
+    """NSAID-exacerbated respiratory disease (the aerd flag, or a wheezy NSAID reaction in
+    asthma when the flag is not given), or reactions to two different NSAIDs: cross-reactive
+    NSAID hypersensitivity by the EAACI/ENDA classification (Kowalski 2013)."""
+    nsaid = [r for r in referral.reactions
+             if r.drug_match is not None and r.drug_match.drug_class.code == "aspirin_nsaids"]
+    if referral.aerd is not None and referral.aerd:
+        return True
+    if referral.aerd is None and referral.patient.asthma and any(
+            "bronchospasm" in r.symptoms for r in nsaid):
+        return True
+    return len({r.drug_match.name for r in nsaid}) >= 2
 
 
 def assess_referral(referral: ReferralInput, today: date) -> Assessment:
-    """The screening result for one referral; the most serious related reaction decides."""
-    pen_fast = pen_fast_score(referral.reactions, today)
-    verdict, reasons = _verdict(referral, pen_fast)
-    reasons += _notes(referral, pen_fast)
-    pediatric = referral.patient.age_years < ADULT_AGE
+    """The screening result for one referral; the gravest reaction bearing on the drug decides."""
+    needed, pediatric = referral.drug_match, referral.patient.age_years < ADULT_AGE
+    cross = nsaid_cross_reactive(referral)
+    judged = [judge(r, needed, referral.patient, today, nsaid_cross_reactive=cross)
+              for r in referral.reactions] if needed else []
+    verdict, reasons = _verdict(referral, judged, cross)
+    # PEN-FAST means nothing after a severe cutaneous reaction or once the penicillin was
+    # taken again without a reaction.
+    scores = [j.pen_fast for j in judged if j.pen_fast is not None
+              and not j.pen_fast.severe_cutaneous_reaction and not j.reaction.tolerated_since]
+    pen_fast = None if verdict == "not_suitable" else max(
+        scores, key=lambda p: p.score, default=None)
+    reasons += _notes(referral, judged, verdict, pen_fast, pediatric)
     return Assessment(
         verdict=verdict, reasons=reasons, pen_fast=pen_fast, drug=referral.drug,
-        drug_match=referral.drug_match, pediatric=pediatric,
-        precautions=_precautions(referral, verdict, pediatric),
-        checklist=list(CHECKLIST), questions_for_center=_questions(referral, pediatric),
+        drug_match=needed, pediatric=pediatric,
+        precautions=precautions(referral, verdict, pediatric),
+        checklist=list(CHECKLIST), questions_for_center=questions(referral, pediatric),
     )
 
 
-def _verdict(referral: ReferralInput, pen_fast: PenFast | None) -> tuple[str, list[Note]]:
+def _cox1_needed(needed: DrugMatch) -> bool:
+    return needed.drug_class.code == "aspirin_nsaids" and not needed.atc.startswith("M01AH")
+
+
+def _verdict(referral: ReferralInput, judged: list[Judged], cross: bool
+             ) -> tuple[str, list[Note]]:
     needed = referral.drug_match
-    related = [r for r in referral.reactions if is_related(r, needed)]
-    # The issue's rule, read literally and on purpose: ANY reaction with SJS/TEN/DRESS/AGEP,
-    # blistering or drug-induced organ inflammation makes the verdict not_suitable, even when it
-    # was to another drug: these T-cell reactions are absolute contraindications to drug
-    # challenge and desensitization (article; EAACI/ENDA position paper on drug desensitization;
-    # AAAAI/ACAAI Drug Allergy Practice Parameter 2022), and deciding that an unrelated drug is
-    # safe to step up is an allergist's call, never this app's.
-    severe = [r for r in referral.reactions if NOT_DESENSITIZABLE & set(r.symptoms)]
-    if severe:
-        other_drug = not any(r in related for r in severe)
-        return "not_suitable", [Note("severe_delayed_reaction", (
-            "A past reaction involved severe skin blistering or peeling (such as Stevens-Johnson "
-            "syndrome, TEN, DRESS or AGEP) or inflammation of the liver or kidneys. These "
-            "reactions are not IgE-mediated and desensitization must not be tried. An allergist "
-            "should advise on safe alternative treatments."
-            + (f" The severe reaction was to {severe[0].drug}, a different drug from the one "
-               "needed: only an allergist can judge whether any desensitization is safe."
-               if other_drug else "")))]
     if needed is None:
         return "specialist_review", [Note("unknown_drug", (
-            "We did not recognise the drug needed, so we cannot say whether it can be "
-            "desensitized. An allergist can advise."))]
-    if has_aerd(referral) and needed.drug_class.code == "aspirin_nsaids":
-        return "candidate", [Note("aerd", (
-            "Aspirin/NSAID-exacerbated respiratory disease: the reactions are not IgE-mediated, "
-            "yet aspirin desensitization works and can reduce flare-ups in the long term."))]
-    if not referral.reactions:
-        return "specialist_review", [Note("no_reactions", (
-            "No past reaction was described. An allergist needs the reaction history before "
-            "deciding whether desensitization is needed."))]
-    if not related:
-        return "specialist_review", [Note("no_related_reaction", (
-            f"None of the reactions described was to {needed.drug_class.name.lower()} or a "
-            "related drug. An allergist should review whether desensitization is needed."))]
-    active = [r for r in related if not r.tolerated_since]
-    if not active:
-        return "specialist_review", [Note("tolerated_since", (
-            "The drug was taken again without a reaction after each past reaction. It may not "
-            "need desensitization at all; an allergist should confirm."))]
-    only_penicillin = all(is_penicillin_reaction(r) for r in active)
-    if pen_fast is not None and pen_fast.score < 3 and only_penicillin:
-        return "consider_delabelling", [Note("low_risk_penicillin_history", (
-            f"PEN-FAST score {pen_fast.score} ({pen_fast.risk.replace('_', ' ')} risk): many "
-            "people with this history are not truly allergic to penicillin. Ask for an allergy "
-            "assessment and possibly a supervised oral challenge, rather than desensitization."))]
-    if any(IMMEDIATE & set(r.symptoms) for r in active):
-        return "candidate", [Note("immediate_reaction", (
-            "The past reaction looks immediate (IgE-type: hives, swelling, wheeze, low blood "
-            "pressure or anaphylaxis). This is the kind of reaction desensitization is made for, "
-            "when the drug is needed and there is no good alternative."))]
-    return "specialist_review", [Note("unclear_history", (
-        "The reaction does not clearly fit an immediate allergy or a reaction that rules "
-        "desensitization out. An allergist needs to review the history."))]
+            f"We did not recognise \"{referral.drug}\" as a drug, so we cannot say whether it "
+            f"can be desensitized.{_closest(referral.drug)} Check the spelling, or an allergist "
+            "can advise."))]
+    pointing = [(VERDICTS[j.verdict].rank, j.verdict, j.reason) for j in judged if j.verdict]
+    if _cox1_needed(needed) and has_nerd(referral):
+        pointing.append((VERDICTS["candidate"].rank, "candidate", AERD))
+    if not referral.reactions and not pointing:
+        return "not_needed", [Note("no_reactions", (
+            "No past reaction was described: desensitization is only for someone who has "
+            f"reacted to {in_sentence(needed.name)} or a drug that cross-reacts with it. If "
+            "there was a reaction, describe it and screen again."))]
+    unrecognised = [j for j in judged if j.link.relation is Relation.UNRECOGNISED]
+    verdict = max(pointing, key=lambda p: p[0])[1] if pointing else "not_needed"
+    # A severe delayed reaction to a related drug outranks any test or desensitization plan.
+    near_severe = [j for j in judged if j.reason is not None and j.reason.code in _SEVERE_NEAR]
+    if near_severe and verdict != "not_suitable":
+        verdict = "specialist_review"
+        pointing = [(VERDICTS[verdict].rank, verdict, j.reason) for j in near_severe] + pointing
+    if verdict == "not_needed" and unrecognised:
+        names = ", ".join(f"\"{j.reaction.drug}\"" for j in unrecognised)
+        closest = "".join(_closest(j.reaction.drug) for j in unrecognised)
+        return "specialist_review", [Note("unrecognised_culprit", (
+            f"We did not recognise {names}, so we cannot tell whether it bears on "
+            f"{in_sentence(needed.name)}: an allergist needs to know exactly what it was."
+            + closest))]
+    if not pointing:
+        return "not_needed", [Note("no_related_reaction", (
+            f"None of the reactions described was to {in_sentence(needed.name)} or a drug known to "
+            "cross-react with it, so desensitization does not look needed."))]
+    # The deciding reason first; then one reason of each other kind (three reactions of the
+    # same kind need saying once, and the letter must stay short).
+    ordered = [note for _rank, v, note in pointing if v == verdict]
+    ordered += [note for _rank, v, note in pointing if v != verdict]
+    firsts: dict[str, Note] = {}
+    for note in ordered:
+        firsts.setdefault(note.code, note)
+    return verdict, list(firsts.values())
 
 
-def _notes(referral: ReferralInput, pen_fast: PenFast | None) -> list[Note]:
-    """Side remarks that do not change the verdict but the allergist should hear."""
+def _notes(referral: ReferralInput, judged: list[Judged], verdict: str,
+           pen_fast: PenFast | None, pediatric: bool) -> list[Note]:
+    """Side remarks the allergist should hear; they do not change the verdict."""
     notes = []
-    if any(r.tolerated_since for r in referral.reactions) and not all(
-            r.tolerated_since for r in referral.reactions):
-        notes.append(Note("some_tolerated_since", (
-            "One of the drugs was taken again since without a reaction: tell the allergist.")))
-    if pen_fast is not None and pen_fast.time_unknown:
-        notes.append(Note("pen_fast_time_unknown", (
-            "When a penicillin reaction happened is unknown, so PEN-FAST counts it as within "
-            "five years (2 points), to be safe.")))
-    return notes
+    for j in judged:
+        r = j.reaction
+        if j.link.relation is Relation.NONE:
+            notes.append(_other_drug_note(r, referral.drug_match))
+        elif j.link.relation is Relation.UNRECOGNISED and (
+                verdict != "specialist_review" or severe_delayed(r)):
+            avoid = f"; after {severe_delayed(r)}, avoid it." if severe_delayed(r) else "."
+            notes.append(Note("unrecognised_culprit_listed", (
+                f"We did not recognise \"{r.drug}\": it was not counted as related to "
+                f"{in_sentence(referral.drug_match.name)}. Tell the allergist exactly what it "
+                f"was{avoid}{_closest(r.drug)}")))
+        if j.verdict and timing(r).from_symptoms and timing(r).kind != "unclear":
+            notes.append(Note("onset_not_given", (
+                f"When the reaction to {r.drug} started was not given, so it was judged "
+                f"{timing(r).kind.replace('_', '-')} from the symptoms.")))
+    needed = referral.drug_match
+    if needed is not None and verdict != "not_needed" and any(j.link.bears for j in judged):
+        for key in (*sorted(needed.components), cross_reacting_group(needed)):
+            if key in ALTERNATIVES:
+                notes.append(Note("alternative", ALTERNATIVES[key]))
+    if pen_fast is not None and pediatric:
+        notes.append(Note("pen_fast_adults_only", (
+            "PEN-FAST was validated from age 16; under 18 this screening follows paediatric "
+            "practice instead, and the score is shown for information only.")))
+    elif pen_fast is not None:
+        if pen_fast.time_unknown:
+            notes.append(Note("pen_fast_time_unknown", (
+                "When a penicillin reaction happened is unknown, so PEN-FAST counts it as "
+                "within five years (2 points), to be safe.")))
+        if pen_fast.treatment_unknown:
+            notes.append(Note("pen_fast_treatment_unknown", (
+                "Whether the penicillin reaction needed treatment is not known: by the "
+                "PEN-FAST rule that counts as treatment required (1 point).")))
+    return list(dict.fromkeys(notes))
 
 
-PROTOCOL_FACTS = (
-    Note("iv_protocol", "For a drug given into a vein, the usual plan is about 12 steps, starting "
-         "near 1/10,000 of the full dose and doubling every 20-30 minutes, over 5-6 hours."),
-    Note("oral_protocol", "For tablets such as aspirin, doses are given about hourly, sometimes "
-         "over several days."),
-    Note("temporary_tolerance", "Desensitization does not cure the allergy: it lasts only while "
-         "the drug is taken without a break of more than 24-48 hours. After a longer break it "
-         "must be done again."),
-)
-HOSPITAL_ONLY = Note("hospital_only", "Desensitization is always done in a hospital or "
-                     "specialised clinic with emergency treatment ready. Never try taking small "
-                     "doses at home.")
-
-_CONDITION_PRECAUTIONS = {
-    "asthma": "Asthma: breathing tests (spirometry) are needed before and during the steps.",
-    "beta_blocker": "Takes a beta-blocker: tell the allergist, as beta-blockers can make "
-                    "anaphylaxis harder to treat.",
-    "pregnancy": "Pregnancy: tell the allergist; the plan will take it into account.",
-    "cardiovascular_disease": "Heart or blood-vessel disease: tell the allergist; it makes a "
-                              "severe reaction more dangerous.",
-    "mastocytosis": "Mastocytosis: tell the allergist; it raises the risk of severe reactions.",
-}
+def _closest(text: str) -> str:
+    """The nearest names we know, offered as choices, never as the answer."""
+    names = [m.name for m in suggest_drugs(text, CHOICES_OFFERED)]
+    return f" Closest names we know: {', '.join(names)}." if names else ""
 
 
-def _precautions(referral: ReferralInput, verdict: str, pediatric: bool) -> list[Note]:
-    patient = referral.patient
-    notes = [Note(code, text) for code, text in _CONDITION_PRECAUTIONS.items()
-             if getattr(patient, code)]
-    if pediatric:
-        notes.append(Note("pediatric", "Under 18: look for a center that treats children "
-                          "(pediatric allergy support)."))
-    if verdict in ("candidate", "specialist_review"):
-        notes.extend(PROTOCOL_FACTS)
-    notes.append(HOSPITAL_ONLY)
-    return notes
-
-
-CHECKLIST = (
-    "Your reaction history: when each reaction happened, what the symptoms were, and what "
-    "treatment you needed",
-    "The name of the drug you need and why you need it (a letter from the treating doctor)",
-    "A list of all the medicines you take now, including any beta-blocker",
-    "Any earlier allergy test results or hospital discharge letters",
-)
-
-
-def _questions(referral: ReferralInput, pediatric: bool) -> list[dict]:
-    """Questions to ask a center, coded so a center's known answer can be attached later."""
-    match = referral.drug_match
-    drug_class = match.drug_class.name.lower() if match else "this drug"
-    questions = [
-        ("procedures_per_year", "How many desensitizations do you do a year?"),
-        ("drug_class", f"Have you desensitized patients to {drug_class} before?"),
-        ("children", "Do you desensitize children?") if pediatric else None,
-        ("protocol", "Which protocol would you use, and how long will it take?"),
-        ("emergency", "Is emergency support, including intensive care, on site?"),
-        ("reaction_plan", "What happens if I react during the steps?"),
-        ("wait", "How long is the wait for an appointment?"),
-        ("telehealth", "Can the pre-assessment be done by telehealth if I live far away?"),
-        ("paperwork", "Is insurance, pre-authorisation or other paperwork needed?"),
-    ]
-    return [{"code": code, "question": text} for code, text in filter(None, questions)]
+def _other_drug_note(r: ReactionInput, needed: DrugMatch) -> Note:
+    if likely_toxicity(r):
+        return Note("other_drug_side_effect", (
+            f"What happened after {r.drug} may be a known side effect rather than an allergy: "
+            "tell the allergist and the treating oncologist."))
+    severe = severe_delayed(r)
+    if severe:
+        group = cross_reacting_group(r.drug_match)
+        also = f" and other {group}" if group else ""
+        return Note("other_drug_severe_reaction", (
+            f"Also tell the allergist: severe reaction ({severe}) to {r.drug}; avoid "
+            f"{r.drug}{also}. It is not a known cross-reaction with "
+            f"{in_sentence(needed.name)} (the allergist should confirm), so it does not change "
+            "this screening."))
+    return Note("other_drug_reaction", (
+        f"Reaction to {r.drug}, listed for the center's information: it is not a known "
+        f"cross-reaction with {in_sentence(needed.name)} (the allergist should confirm)."))

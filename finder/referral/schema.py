@@ -18,6 +18,9 @@ CONDITIONS = {
     "beta_blocker": "Takes a beta-blocker",
     "cardiovascular_disease": "Heart or blood-vessel disease",
     "mastocytosis": "Mastocytosis",
+    # Where desensitization to a non-immediate reaction is established practice.
+    "hiv": "HIV infection",
+    "cystic_fibrosis": "Cystic fibrosis",
 }
 
 SYMPTOMS = {
@@ -26,21 +29,40 @@ SYMPTOMS = {
     "pruritus": "Itching",
     "flushing": "Flushing",
     "rash": "Rash",
-    "bronchospasm": "Wheeze or tight chest (bronchospasm)",
-    "hypotension": "Low blood pressure or fainting",
+    "bronchospasm": "Wheeze (bronchospasm)",
+    "chest_tightness": "Tight chest without wheeze",
+    "hypotension": "Low blood pressure (measured) or collapse",
+    "fainting": "Fainted or nearly fainted",
     "anaphylaxis": "Anaphylaxis",
     "gastrointestinal": "Vomiting, diarrhoea or stomach cramps",
+    "rigors": "Chills or shaking (rigors)",
     "sjs": "Stevens-Johnson syndrome",
     "ten": "Toxic epidermal necrolysis",
     "dress": "DRESS (drug reaction with eosinophilia and systemic symptoms)",
     "agep": "AGEP (acute generalised exanthematous pustulosis)",
-    "blistering": "Blistering or peeling skin",
+    "blistering": "Blisters, raw skin, or sores in the mouth or eyes",
+    "peeling": "Peeling skin as a rash faded, without blisters",
     "hepatitis": "Liver inflammation (hepatitis)",
     "nephritis": "Kidney inflammation (nephritis)",
-    "cytopenia": "Low blood counts",
+    "pneumonitis": "Lung inflammation (pneumonitis)",
+    "cytopenia": "Low blood counts (platelets or white cells destroyed)",
+    "haemolysis": "Red blood cells destroyed (haemolytic anaemia)",
+    "vasculitis": "Inflamed blood vessels (vasculitis)",
     "fever": "Fever",
-    "serum_sickness": "Serum sickness",
+    "serum_sickness": "Serum sickness (diagnosed by a doctor)",
+    "serum_sickness_like": "Serum-sickness-like reaction (rash with joint pain or swelling)",
     "other": "Other or not sure",
+}
+
+# When the reaction began after the dose: the EAACI/ENDA split into immediate (within 1-6 hours)
+# and non-immediate reactions rests on it.
+ONSETS = {
+    "under_1h": "Within 1 hour",
+    "1_to_6h": "1 to 6 hours",
+    "6_to_24h": "6 to 24 hours",
+    "1_to_7_days": "1 to 7 days",
+    "over_7_days": "More than 7 days",
+    "unknown": "Not known",
 }
 
 TREATMENTS = {
@@ -73,6 +95,8 @@ class PatientInput:
     beta_blocker: bool = False
     cardiovascular_disease: bool = False
     mastocytosis: bool = False
+    hiv: bool = False
+    cystic_fibrosis: bool = False
 
 
 @dataclass(frozen=True)
@@ -82,9 +106,11 @@ class ReactionInput:
     symptoms: tuple[str, ...]
     date: dt.date | None = None     # at most one of date / years_ago; neither = time unknown
     years_ago: int | None = None
-    treatment_required: bool = False
+    onset: str = "unknown"          # an ONSETS code
+    treatment_required: bool | None = None  # None = not known
     treatments: tuple[str, ...] = ()
     tolerated_since: bool = False
+    perioperative: bool = False     # during an operation or anaesthesia
 
 
 @dataclass(frozen=True)
@@ -240,18 +266,25 @@ def _read_reaction(read: _Reader, obj: object, path: str, today: dt.date) -> Rea
     years_ago = read.whole_number(obj, "years_ago", f"{path}.years_ago", required=False)
     if obj.get("date") is not None and obj.get("years_ago") is not None:
         read.fail(f"{path}.years_ago", "Give either a date or years ago, not both.")
+    onset = obj.get("onset")
+    onset = "unknown" if onset is None else onset
+    if not isinstance(onset, str) or onset not in ONSETS:
+        read.fail(f"{path}.onset", "Choose when the reaction started ('Not known' if nobody "
+                                   "knows).")
     symptoms = read.codes(obj, "symptoms", f"{path}.symptoms", SYMPTOMS)
     if not symptoms:
         read.fail(f"{path}.symptoms", "Choose at least one symptom ('other' if unsure).")
     treatments = read.codes(obj, "treatments", f"{path}.treatments", TREATMENTS)
-    # Listing a treatment means treatment was required, whatever the checkbox said.
-    required = read.flag(obj, "treatment_required", f"{path}.treatment_required")
-    required = required or bool(treatments)
+    # Listing a treatment means treatment was required, whatever the answer said; no answer
+    # means not known.
+    required = read.flag(obj, "treatment_required", f"{path}.treatment_required", None)
+    required = True if treatments else required
     tolerated = read.flag(obj, "tolerated_since", f"{path}.tolerated_since")
+    perioperative = read.flag(obj, "perioperative", f"{path}.perioperative")
     if len(read.errors) > before:
         return None
     return ReactionInput(
         drug=drug, drug_match=resolve_drug(drug), symptoms=symptoms, date=when,
-        years_ago=years_ago, treatment_required=required, treatments=treatments,
-        tolerated_since=tolerated,
+        years_ago=years_ago, onset=onset, treatment_required=required, treatments=treatments,
+        tolerated_since=tolerated, perioperative=perioperative,
     )

@@ -75,7 +75,7 @@ def run_search(query: SearchQuery, *, session: Session, geocoder: GeocodingServi
     outcome.candidates = list(outcome.geocoded.candidates)
     outcome.result = find_centers(
         outcome.place, session=session,
-        drug_class=outcome.drug.drug_class.code if outcome.drug else None,
+        drug_class=outcome.drug.listed_class if outcome.drug else None,
         child=query.child, route=query.route, radius_km=query.radius_km, limit=query.limit,
         accepting=query.accepting or None, cost=query.cost, language=query.language,
         telehealth=query.telehealth or None, age=query.age)

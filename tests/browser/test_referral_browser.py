@@ -54,6 +54,8 @@ def test_the_form_filled_by_keyboard_alone_gives_the_verdict(page, live_server):
     page.keyboard.type("carboplatin")
     tab_to(page, "reactions-0-years_ago")
     page.keyboard.type("1")
+    tab_to(page, "reactions-0-onset-under_1h")
+    page.keyboard.press("Space")  # a radio group: Space chooses the focused "Within 1 hour"
     tab_to(page, "reactions-0-symptoms-urticaria")
     page.keyboard.press("Space")
     tab_to(page, "reactions-0-symptoms-hypotension")
@@ -101,6 +103,7 @@ def test_errors_come_back_beside_the_fields_and_the_summary_takes_focus(page, li
     assert page.locator("#patient-age_years-error").inner_text().endswith(
         "Must be between 0 and 120.")
     assert page.locator("#reactions-0-symptoms-error").is_visible()
+    assert page.locator("#reactions-0-onset-error").is_visible()  # a required choice
     assert page.input_value("#reactions-0-drug") == "carboplatin"
     assert run_axe(page) == []
 
@@ -116,6 +119,7 @@ def fill_the_longest_referral(page, live_server) -> None:
     for i, drug in enumerate(["carboplatin", "cisplatin", "oxaliplatin"]):
         page.fill(f"#reactions-{i}-drug", drug)
         page.fill(f"#reactions-{i}-years_ago", str(i + 1))
+        page.check(f"#reactions-{i}-onset-under_1h")
         for code in ("urticaria", "angioedema", "pruritus", "flushing", "bronchospasm",
                      "hypotension", "anaphylaxis", "gastrointestinal"):
             page.check(f"#reactions-{i}-symptoms-{code}")
@@ -149,6 +153,7 @@ def test_a_short_not_suitable_letter_prints_on_one_or_two_pages(page, live_serve
     page.fill("#drug", "amoxicillin")
     page.fill("#patient-age_years", "30")
     page.fill("#reactions-0-drug", "amoxicillin")
+    page.check("#reactions-0-onset-1_to_7_days")
     page.check("#reactions-0-symptoms-sjs")
     page.click("#submit-referral")
     page.wait_for_url("**/referral/result")

@@ -1,4 +1,5 @@
-"""Referral screening: parsing, verdicts, PEN-FAST, precautions and the questions to ask."""
+"""Referral screening: PEN-FAST, timing, notes, precautions, questions, parsing and validation.
+The clinical verdicts are in test_assess_cases.py; invariants in test_assess_properties.py."""
 from datetime import date
 
 import pytest
@@ -6,22 +7,25 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from finder.referral.assess import (
+    VERDICTS,
     ReferralValidationError,
     assess_referral,
     parse_referral,
-    pen_fast_score,
 )
+from finder.referral.penfast import pen_fast_for
+from finder.referral.phenotype import is_anaphylaxis, timing
 
 TODAY = date(2026, 1, 15)
 
 
-def reaction(drug="carboplatin", symptoms=("urticaria",), **fields):
-    return {"drug": drug, "symptoms": list(symptoms), **fields}
+def reaction(drug="carboplatin", symptoms=("urticaria",), onset="under_1h", **fields):
+    return {"drug": drug, "symptoms": list(symptoms), "onset": onset, **fields}
 
 
 def referral(drug="carboplatin", reactions=None, age=54, **fields):
     patient = {"age_years": age}
-    for flag in ("asthma", "pregnancy", "beta_blocker", "cardiovascular_disease", "mastocytosis"):
+    for flag in ("asthma", "pregnancy", "beta_blocker", "cardiovascular_disease", "mastocytosis",
+                 "hiv", "cystic_fibrosis"):
         if flag in fields:
             patient[flag] = fields.pop(flag)
     data = {"drug": drug, "urgency": "routine", "patient": patient,
@@ -33,147 +37,97 @@ def assess(data):
     return assess_referral(parse_referral(data, TODAY), TODAY)
 
 
-# --- verdicts -------------------------------------------------------------------------------
-
-@pytest.mark.parametrize("symptom", ["sjs", "ten", "dress", "agep", "blistering", "hepatitis",
-                                     "nephritis"])
-def test_severe_delayed_reaction_is_not_suitable(symptom):
-    result = assess(referral(reactions=[reaction(symptoms=["rash", symptom])]))
-    assert result.verdict == "not_suitable"
-    assert result.reasons[0].code == "severe_delayed_reaction"
-    assert "must not" in result.reasons[0].message
-    assert result.verdict_summary == "Desensitization is not an option after this kind of reaction"
+def parsed_reaction(**fields):
+    return parse_referral(referral(reactions=[reaction(**fields)]), TODAY).reactions[0]
 
 
-@pytest.mark.parametrize("symptoms", [
-    ["urticaria"], ["angioedema"], ["bronchospasm"], ["hypotension"], ["anaphylaxis"],
-    ["flushing"], ["pruritus"], ["urticaria", "gastrointestinal"],
+# --- timing and anaphylaxis -----------------------------------------------------------------
+
+@pytest.mark.parametrize(("onset", "kind"), [
+    ("under_1h", "immediate"), ("1_to_6h", "immediate"), ("6_to_24h", "non_immediate"),
+    ("1_to_7_days", "non_immediate"), ("over_7_days", "non_immediate"),
 ])
-def test_immediate_reaction_is_candidate(symptoms):
-    result = assess(referral(reactions=[reaction(symptoms=symptoms, years_ago=1)]))
-    assert (result.verdict, result.reasons[0].code) == ("candidate", "immediate_reaction")
+def test_timing_follows_the_onset_whatever_the_symptoms(onset, kind):
+    # Itching and a rash look "immediate" to a symptom guess; the onset decides.
+    found = timing(parsed_reaction(symptoms=["pruritus", "urticaria"], onset=onset))
+    assert (found.kind, found.from_symptoms) == (kind, False)
 
 
-@pytest.mark.parametrize("symptoms", [["rash"], ["fever"], ["other"], ["cytopenia"],
-                                      ["serum_sickness"], ["gastrointestinal"]])
-def test_unclear_history_needs_specialist_review(symptoms):
-    result = assess(referral(reactions=[reaction(symptoms=symptoms)]))
-    assert (result.verdict, result.reasons[0].code) == ("specialist_review", "unclear_history")
-
-
-def test_no_reactions_needs_specialist_review():
-    result = assess(referral(reactions=[]))
-    assert (result.verdict, result.reasons[0].code) == ("specialist_review", "no_reactions")
-
-
-def test_unknown_drug_needs_specialist_review():
-    data = referral(drug="qwxzvtrublamab", reactions=[reaction("qwxzvtrublamab", ["anaphylaxis"])])
-    result = assess(data)
-    assert (result.verdict, result.reasons[0].code) == ("specialist_review", "unknown_drug")
-    assert result.to_dict()["drug"] is None
-
-
-def test_unknown_drug_with_sjs_is_still_not_suitable():
-    data = referral(drug="qwxzvtrublamab", reactions=[reaction("qwxzvtrublamab", ["sjs"])])
-    assert assess(data).verdict == "not_suitable"
-
-
-def test_reactions_only_to_an_unrelated_class_need_specialist_review():
-    result = assess(referral(reactions=[reaction("ibuprofen", ["anaphylaxis"])]))
-    assert (result.verdict, result.reasons[0].code) == ("specialist_review", "no_related_reaction")
-
-
-def test_sjs_to_any_drug_is_not_suitable_and_names_that_drug():
-    result = assess(referral(reactions=[reaction("carboplatin", ["anaphylaxis"]),
-                                        reaction("ibuprofen", ["sjs"])]))
-    assert result.verdict == "not_suitable"
-    assert "ibuprofen" in result.reasons[0].message
-
-
-def test_every_reaction_tolerated_since_needs_specialist_review():
-    result = assess(referral(reactions=[reaction(symptoms=["anaphylaxis"], tolerated_since=True)]))
-    assert (result.verdict, result.reasons[0].code) == ("specialist_review", "tolerated_since")
-
-
-def test_one_reaction_tolerated_since_leaves_the_other_to_decide():
-    result = assess(referral(reactions=[
-        reaction(symptoms=["urticaria"], tolerated_since=True),
-        reaction("carboplatin", ["anaphylaxis"]),
-    ]))
-    assert result.verdict == "candidate"
-    assert "some_tolerated_since" in [n.code for n in result.reasons]
-
-
-@pytest.mark.parametrize("symptom_sets, verdict", [
-    ([["rash"], ["urticaria"]], "candidate"),
-    ([["urticaria"], ["sjs"]], "not_suitable"),
-    ([["anaphylaxis"], ["dress"], ["fever"]], "not_suitable"),
-    ([["fever"], ["other"], ["hypotension"]], "candidate"),
+@pytest.mark.parametrize(("symptoms", "kind"), [
+    (["urticaria"], "immediate"), (["anaphylaxis"], "immediate"), (["sjs"], "non_immediate"),
+    (["rash"], "unclear"), (["pruritus"], "unclear"), (["other"], "unclear"),
 ])
-def test_the_most_serious_reaction_decides(symptom_sets, verdict):
-    reactions = [reaction(symptoms=s) for s in symptom_sets]
-    assert assess(referral(reactions=reactions)).verdict == verdict
+def test_with_onset_unknown_the_symptoms_decide_and_say_so(symptoms, kind):
+    found = timing(parsed_reaction(symptoms=symptoms, onset="unknown"))
+    assert (found.kind, found.from_symptoms) == (kind, True)
 
 
-def test_cephalosporin_needed_after_penicillin_anaphylaxis_counts_the_penicillin_reaction():
-    data = referral(drug="cefazolin", reactions=[reaction("amoxicillin", ["anaphylaxis"],
-                                                          years_ago=1)])
-    assert assess(data).verdict == "candidate"
+def test_a_reaction_judged_from_symptoms_says_so():
+    result = assess(referral(reactions=[reaction(symptoms=["anaphylaxis"], onset="unknown")]))
+    assert "onset_not_given" in [n.code for n in result.reasons]
+    assert "onset_not_given" not in [n.code for n in assess(referral()).reasons]
 
 
-# --- AERD -----------------------------------------------------------------------------------
+@pytest.mark.parametrize(("symptoms", "expected"), [
+    (["anaphylaxis"], True),
+    (["bronchospasm", "gastrointestinal"], True),    # respiratory + persistent GI
+    (["urticaria", "gastrointestinal"], True),       # skin + GI (NIAID/FAAN)
+    (["urticaria", "bronchospasm"], True),
+    (["hypotension"], False),    # alone: anaphylaxis only after a known allergen
+    (["bronchospasm"], False),
+    (["chest_tightness", "urticaria"], False),       # a tight chest is not proven wheeze
+    (["fainting"], False),                           # a faint is not anaphylaxis
+    (["fainting", "pruritus"], False),
+    (["urticaria", "angioedema", "pruritus", "flushing"], False),  # one organ system
+    (["gastrointestinal"], False),
+])
+def test_anaphylaxis_by_the_wao_and_niaid_criteria(symptoms, expected):
+    assert is_anaphylaxis(parsed_reaction(symptoms=symptoms)) is expected
 
-def test_aerd_is_inferred_from_nsaid_bronchospasm_in_asthma():
-    data = referral(drug="aspirin", asthma=True,
-                    reactions=[reaction("ibuprofen", ["bronchospasm"])])
-    result = assess(data)
-    assert (result.verdict, result.reasons[0].code) == ("candidate", "aerd")
 
-
-def test_aerd_flag_makes_aspirin_a_candidate_without_listed_reactions():
-    result = assess(referral(drug="aspirin", aerd=True, reactions=[]))
-    assert (result.verdict, result.reasons[0].code) == ("candidate", "aerd")
-
-
-def test_aerd_is_not_inferred_without_asthma():
-    data = referral(drug="aspirin", reactions=[reaction("ibuprofen", ["bronchospasm"])])
-    assert assess(data).reasons[0].code == "immediate_reaction"
+def test_anaphylaxis_needs_a_sudden_onset():
+    assert not is_anaphylaxis(parsed_reaction(symptoms=["urticaria", "hypotension"],
+                                              onset="1_to_7_days"))
 
 
 # --- PEN-FAST -------------------------------------------------------------------------------
 
 PEN_FAST_CASES = [
     # (reaction fields, score, risk)
-    ({"symptoms": ["rash"], "years_ago": 10}, 0, "very_low"),
+    ({"symptoms": ["rash"], "years_ago": 10, "treatment_required": False}, 0, "very_low"),
     ({"symptoms": ["rash"], "years_ago": 10, "treatment_required": True}, 1, "low"),
-    ({"symptoms": ["rash"], "years_ago": 5}, 2, "low"),
+    ({"symptoms": ["rash"], "years_ago": 10}, 1, "low"),  # treatment not known counts
+    ({"symptoms": ["rash"], "years_ago": 5, "treatment_required": False}, 2, "low"),
     ({"symptoms": ["rash"], "date": "2024-06-01", "treatments": ["antihistamine"]}, 3, "moderate"),
-    ({"symptoms": ["angioedema"], "years_ago": 2}, 4, "high"),
+    ({"symptoms": ["angioedema"], "years_ago": 2, "treatment_required": False}, 4, "high"),
     ({"symptoms": ["anaphylaxis"], "years_ago": 2, "treatments": ["adrenaline"]}, 5, "high"),
+    # Bronchospasm with vomiting is anaphylaxis by the criteria, so it scores.
+    ({"symptoms": ["bronchospasm", "gastrointestinal"], "years_ago": 10,
+      "treatment_required": False}, 2, "low"),
 ]
 
 
 @pytest.mark.parametrize("fields, score, risk", PEN_FAST_CASES)
 def test_pen_fast_scores_each_level(fields, score, risk):
-    result = assess(referral(drug="amoxicillin", reactions=[{"drug": "amoxicillin", **fields}]))
+    result = assess(referral(drug="amoxicillin", reactions=[reaction("amoxicillin", **fields)]))
     assert result.to_dict()["pen_fast"]["score"] == score
     assert result.pen_fast.risk == risk
 
 
 @pytest.mark.parametrize("fields, score, _risk", PEN_FAST_CASES)
-def test_low_pen_fast_penicillin_history_suggests_delabelling(fields, score, _risk):
-    result = assess(referral(drug="amoxicillin", reactions=[{"drug": "amoxicillin", **fields}]))
-    if score < 3:
-        assert result.verdict == "consider_delabelling"
-    else:
-        assert result.verdict != "consider_delabelling"
+def test_adult_penicillin_histories_follow_the_pen_fast_cut_off(fields, score, _risk):
+    result = assess(referral(drug="amoxicillin", reactions=[reaction("amoxicillin", **fields)]))
+    anaphylaxis = "bronchospasm" in fields["symptoms"]  # never below test_first
+    expected = ("consider_delabelling" if score < 3 and not anaphylaxis
+                else "test_first" if score <= 3 else "candidate")
+    assert result.verdict == expected
 
 
-def test_urticaria_long_ago_without_treatment_is_delabelling_not_desensitization():
+def test_treatment_not_known_counts_as_required_and_says_so():
     result = assess(referral(drug="amoxicillin",
-                             reactions=[reaction("amoxicillin", ["urticaria"], years_ago=20)]))
-    assert result.verdict == "consider_delabelling"
-    assert result.reasons[0].code == "low_risk_penicillin_history"
+                             reactions=[reaction("amoxicillin", ["rash"], years_ago=10)]))
+    assert result.pen_fast.treatment_required and result.pen_fast.treatment_unknown
+    assert "pen_fast_treatment_unknown" in [n.code for n in result.reasons]
 
 
 def test_pen_fast_counts_unknown_time_as_recent_and_says_so():
@@ -191,7 +145,7 @@ def test_pen_fast_five_year_boundary(when, recent):
     parsed = parse_referral(referral(drug="amoxicillin",
                                      reactions=[reaction("amoxicillin", ["rash"], date=when)]),
                             TODAY)
-    assert pen_fast_score(parsed.reactions, TODAY).five_years_or_less is recent
+    assert pen_fast_for(parsed.reactions[0], TODAY).five_years_or_less is recent
 
 
 def test_pen_fast_takes_the_highest_scoring_penicillin_reaction():
@@ -203,21 +157,93 @@ def test_pen_fast_takes_the_highest_scoring_penicillin_reaction():
     assert result.pen_fast.score == 5
 
 
-def test_pen_fast_sees_anaphylaxis_from_its_signs():
-    result = assess(referral(drug="amoxicillin", reactions=[
-        reaction("amoxicillin", ["urticaria", "bronchospasm"], years_ago=30)]))
-    assert result.pen_fast.anaphylaxis_or_angioedema
-
-
-def test_pen_fast_with_scar_is_computed_but_verdict_is_not_suitable():
+def test_pen_fast_is_null_when_the_verdict_is_not_suitable():
     result = assess(referral(drug="amoxicillin",
-                             reactions=[reaction("amoxicillin", ["sjs"], years_ago=30)]))
-    assert result.pen_fast.severe_cutaneous_reaction and result.pen_fast.score == 2
+                             reactions=[reaction("amoxicillin", ["sjs"], "1_to_7_days")]))
     assert result.verdict == "not_suitable"
+    assert result.pen_fast is None and result.to_dict()["pen_fast"] is None
+    assert "low chance" not in str(result.to_dict()).lower()
 
 
-def test_no_pen_fast_without_a_penicillin_reaction():
-    assert assess(referral()).to_dict()["pen_fast"] is None
+def test_pen_fast_only_for_penicillin_histories():
+    assert assess(referral()).pen_fast is None
+    assert assess(referral(drug="cefalexin", reactions=[reaction("cefalexin")])).pen_fast is None
+    # A penicillin reaction that does not bear on the drug needed is not scored either.
+    assert assess(referral(reactions=[reaction(), reaction("amoxicillin")])).pen_fast is None
+
+
+def test_for_a_child_pen_fast_says_it_was_validated_in_adults():
+    child = assess(referral(drug="amoxicillin", age=9,
+                            reactions=[reaction("amoxicillin", ["angioedema"])]))
+    assert child.pen_fast is not None
+    codes = [n.code for n in child.reasons]
+    assert "pen_fast_adults_only" in codes
+    assert "pen_fast_treatment_unknown" not in codes and "pen_fast_time_unknown" not in codes
+    adult = assess(referral(drug="amoxicillin",
+                            reactions=[reaction("amoxicillin", ["angioedema"], years_ago=1)]))
+    assert "pen_fast_adults_only" not in [n.code for n in adult.reasons]
+
+
+def test_perioperative_anaphylaxis_makes_every_agent_given_test_first_whoever_was_blamed():
+    result = assess(referral(drug="cefazolin", reactions=[reaction("rocuronium", ["anaphylaxis"])]))
+    assert (result.verdict, result.reasons[0].code) == ("test_first",
+                                                        "perioperative_agents_untested")
+    flagged = assess(referral(drug="chlorhexidine", reactions=[
+        reaction("amoxicillin", ["anaphylaxis"], perioperative=True)]))
+    assert flagged.verdict == "test_first"
+    # A drug not given in theatre is not a suspect.
+    later = assess(referral(drug="carboplatin",
+                            reactions=[reaction("rocuronium", ["anaphylaxis"])]))
+    assert later.verdict == "not_needed"
+
+
+def test_pen_fast_only_when_a_penicillin_is_needed_and_not_after_scar_or_tolerance():
+    cephalosporin = assess(referral(drug="cefalexin", reactions=[
+        reaction("amoxicillin", ["anaphylaxis"], years_ago=1)]))
+    assert cephalosporin.pen_fast is None
+    assert "side chain" in cephalosporin.reasons[0].message
+    tolerated = assess(referral(drug="amoxicillin", reactions=[
+        reaction("amoxicillin", ["urticaria"], tolerated_since=True)]))
+    assert tolerated.pen_fast is None
+    scar_near = assess(referral(drug="benzylpenicillin", reactions=[
+        reaction("amoxicillin", ["sjs"], "1_to_7_days")]))
+    assert scar_near.verdict == "specialist_review" and scar_near.pen_fast is None
+
+
+def test_a_severe_delayed_reaction_to_a_near_drug_outranks_testing_and_candidacy():
+    result = assess(referral(drug="ceftriaxone", reactions=[
+        reaction("amoxicillin", ["sjs"], "1_to_7_days"),
+        reaction("ceftriaxone", ["urticaria", "angioedema"])]))
+    assert result.verdict == "specialist_review"
+    assert result.reasons[0].code == "severe_reaction_to_a_near_drug"
+
+
+def test_an_unrecognised_name_gets_the_closest_names_as_choices_not_as_the_answer():
+    needed = assess(referral(drug="cefaletin", reactions=[]))
+    assert needed.verdict == "specialist_review" and needed.drug_match is None
+    assert "Closest names we know: " in needed.reasons[0].message
+    assert "Cefalotin" in needed.reasons[0].message and "Cefalexin" in needed.reasons[0].message
+    culprit = assess(referral(reactions=[reaction("cefaletin")]))
+    assert culprit.verdict == "specialist_review"
+    assert "Cefalotin" in culprit.reasons[0].message
+
+
+# --- words ----------------------------------------------------------------------------------
+
+def test_every_verdict_has_its_words_and_a_distinct_rank():
+    assert set(VERDICTS) == {"not_needed", "consider_delabelling", "test_first", "candidate",
+                             "specialist_review", "not_suitable"}
+    assert len({v.rank for v in VERDICTS.values()}) == len(VERDICTS)
+    for v in VERDICTS.values():
+        assert v.label and v.summary and v.advice
+        assert "do not take" not in (v.summary + v.advice).lower()
+
+
+def test_the_assessment_speaks_with_the_verdict_words():
+    result = assess(referral())
+    verdict = VERDICTS[result.verdict]
+    assert (result.verdict_label, result.verdict_summary, result.verdict_advice) == (
+        verdict.label, verdict.summary, verdict.advice)
 
 
 # --- precautions, checklist, questions -----------------------------------------------------
@@ -253,7 +279,8 @@ def test_candidate_learns_the_protocol_facts_and_never_to_try_at_home():
 
 
 def test_not_suitable_still_says_hospital_only_but_skips_protocol_facts():
-    codes = [n.code for n in assess(referral(reactions=[reaction(symptoms=["ten"])])).precautions]
+    codes = [n.code for n in assess(referral(
+        reactions=[reaction(symptoms=["ten"], onset="1_to_7_days")])).precautions]
     assert "hospital_only" in codes and "iv_protocol" not in codes
 
 
@@ -263,6 +290,9 @@ def test_questions_are_coded_and_name_the_drug_class():
         "procedures_per_year", "drug_class", "protocol", "emergency", "reaction_plan", "wait",
         "telehealth", "paperwork"]
     assert "platinum" in questions[1]["question"].lower()
+    # A drug outside the listed classes is named itself, not as "other drugs".
+    insulin = assess(referral(drug="insulin aspart", reactions=[]))
+    assert "insulin aspart" in insulin.questions_for_center[1]["question"].lower()
 
 
 def test_checklist_covers_history_drug_and_medicines():
@@ -274,6 +304,9 @@ def test_checklist_covers_history_drug_and_medicines():
 def test_to_dict_has_exactly_the_contract_keys():
     data = assess(referral(drug="amoxicillin",
                            reactions=[reaction("amoxicillin", years_ago=1)])).to_dict()
+    assert set(data["pen_fast"]["components"]) == {
+        "five_years_or_less", "time_unknown", "anaphylaxis_or_angioedema",
+        "severe_cutaneous_reaction", "treatment_required", "treatment_unknown"}
     assert set(data) == {"verdict", "verdict_summary", "reasons", "pen_fast", "drug",
                          "pediatric", "precautions", "checklist", "questions_for_center"}
     assert set(data["pen_fast"]) == {"score", "risk", "components"}
@@ -305,8 +338,25 @@ def test_parse_reads_the_documented_example():
 
 
 def test_listing_a_treatment_means_treatment_was_required():
-    parsed = parse_referral(referral(reactions=[reaction(treatments=["antihistamine"])]), TODAY)
-    assert parsed.reactions[0].treatment_required
+    parsed = parse_referral(referral(reactions=[reaction(treatments=["antihistamine"],
+                                                         treatment_required=False)]), TODAY)
+    assert parsed.reactions[0].treatment_required is True
+
+
+@pytest.mark.parametrize(("given", "read"), [(True, True), (False, False), (None, None)])
+def test_treatment_required_tells_no_from_not_known(given, read):
+    assert parsed_reaction(treatment_required=given).treatment_required is read
+    data = referral()
+    del data["reactions"][0]["onset"]
+    assert parse_referral(data, TODAY).reactions[0].treatment_required is None
+
+
+def test_onset_and_perioperative_are_read_and_default_to_unknown_and_false():
+    assert parsed_reaction(onset="6_to_24h", perioperative=True).perioperative
+    data = referral()
+    del data["reactions"][0]["onset"]
+    reaction_ = parse_referral(data, TODAY).reactions[0]
+    assert (reaction_.onset, reaction_.perioperative) == ("unknown", False)
 
 
 def with_reaction(**fields):
@@ -335,6 +385,10 @@ def errors_of(data):
     (with_reaction(symptoms="urticaria"), "reactions[2].symptoms", "list"),
     (with_reaction(treatments=["epipen"]), "reactions[2].treatments", "Unknown"),
     (with_reaction(treatment_required="yes"), "reactions[2].treatment_required", "true or false"),
+    (with_reaction(onset="soon"), "reactions[2].onset", "when the reaction started"),
+    (with_reaction(onset=""), "reactions[2].onset", "not known"),
+    (with_reaction(onset=3), "reactions[2].onset", "when the reaction started"),
+    (with_reaction(perioperative="yes"), "reactions[2].perioperative", "true or false"),
     (with_reaction(tolerated_since=1), "reactions[2].tolerated_since", "true or false"),
     (with_reaction(drug=None), "reactions[2].drug", "required"),
     (with_reaction(drug="x" * 201), "reactions[2].drug", "200"),
@@ -383,11 +437,12 @@ json_like = st.recursive(
 )
 keys = st.sampled_from(["drug", "indication", "urgency", "patient", "reactions", "location",
                         "aerd", "age_years", "asthma", "symptoms", "treatments", "date",
-                        "years_ago", "treatment_required", "tolerated_since"])
+                        "years_ago", "treatment_required", "tolerated_since", "onset",
+                        "perioperative"])
 known_shaped = st.recursive(
     st.none() | st.booleans() | st.integers(-5, 200) | st.sampled_from(
         ["carboplatin", "amoxicillin", "urticaria", "sjs", "adrenaline", "2020-01-01",
-         "2099-01-01", "routine", ""]),
+         "2099-01-01", "routine", "", "under_1h", "unknown", "zorbex"]),
     lambda children: st.lists(children, max_size=4)
     | st.dictionaries(keys, children, max_size=8),
     max_leaves=40,

@@ -153,7 +153,7 @@ def test_service_request_is_a_draft_proposal_with_the_verdict():
     assert request["code"]["text"] == "Drug desensitization assessment"
     assert "ovarian cancer" in request["reasonCode"][0]["text"]
     notes = " ".join(n["text"] for n in request["note"])
-    assert "(not_suitable)" in notes and "spirometry" in notes
+    assert "(candidate)" in notes and "spirometry" in notes
 
 
 def test_letter_summarises_history_and_verdict():
@@ -161,6 +161,6 @@ def test_letter_summarises_history_and_verdict():
     text = referral_text(parsed, assess_referral(parsed, TODAY))
     for words in ("carboplatin (Platinum compounds)", "ovarian cancer", "54 years old",
                   "Hives (urticaria)", "2025-03-01", "about 10 years ago",
-                  "Adrenaline", "Taken again since", "not an option", "spirometry"):
+                  "Adrenaline", "Taken again since", "may be an option", "spirometry"):
         assert words in text
     assert "Broken Hill" not in text

@@ -8,15 +8,17 @@ from flask import Blueprint, jsonify, request
 
 from finder.referral.assess import (
     CONDITIONS,
+    ONSETS,
     SYMPTOMS,
     TREATMENTS,
     URGENCIES,
+    VERDICTS,
     Note,
     ReferralValidationError,
     parse_referral,
 )
 from finder.referral.schema import MAX_REACTIONS, MAX_TEXT, MAX_YEARS
-from finder.vocabulary import DRUG_CLASSES
+from finder.vocabulary import ALL_DRUG_CLASSES
 from finder.web.core.errors import error_response
 from finder.web.core.extensions import csrf
 from finder.web.referral.views import centers_json, screened, today
@@ -85,12 +87,26 @@ def _reaction_schema() -> dict:
         "date": {"type": ["string", "null"], "format": "date",
                  "description": "YYYY-MM-DD, not in the future; or give years_ago"},
         "years_ago": {"type": ["integer", "null"], "minimum": 0, "maximum": MAX_YEARS},
+        "onset": {**_codes(ONSETS), "type": ["string", "null"], "enum": [*ONSETS, None],
+                  "description": "How long after the dose the reaction began; null or absent: "
+                                 "unknown. Within 6 hours is immediate (EAACI/ENDA)."},
         "symptoms": {"type": "array", "minItems": 1, "items": _codes(SYMPTOMS)},
-        "treatment_required": OPTIONAL_FLAG,
+        "treatment_required": {"type": ["boolean", "null"],
+                               "description": "null or absent: not known, which PEN-FAST "
+                                              "counts as treatment required. Listing "
+                                              "treatments makes it true."},
+        "perioperative": {"type": ["boolean", "null"],
+                          "description": "During an operation or anaesthesia; null: false"},
         "treatments": {"type": ["array", "null"], "items": _codes(TREATMENTS)},
         "tolerated_since": {"type": ["boolean", "null"],
                             "description": "The drug was taken again since without a reaction"},
     }}
+
+
+def verdict_description() -> str:
+    """Every verdict with what it means, from the one source the page and letter use."""
+    return "\n".join(["The screening verdict:"] + [
+        f"- `{v.code}` ({v.label}): {v.summary}. {v.advice}" for v in VERDICTS.values()])
 
 
 def request_schema() -> dict:
@@ -118,13 +134,13 @@ def request_schema() -> dict:
 def response_schema() -> dict:
     """The assessment: Assessment.to_dict() with the nearest centers filled in."""
     drug_class = {"type": "object", "required": ["code", "name", "group"], "properties": {
-        "code": _codes(DRUG_CLASSES), "name": {"type": "string"}, "group": {"type": "string"}}}
+        "code": _codes(ALL_DRUG_CLASSES), "name": {"type": "string"}, "group": {"type": "string"}}}
     drug = {"type": ["object", "null"], "required": ["name", "matched", "atc", "class", "typed"],
             "properties": {"name": {"type": "string"}, "matched": {"type": "string"},
                            "atc": {"type": "string"}, "class": drug_class,
                            "typed": {"type": "string"}}}
     flags = ("five_years_or_less", "time_unknown", "anaphylaxis_or_angioedema",
-             "severe_cutaneous_reaction", "treatment_required")
+             "severe_cutaneous_reaction", "treatment_required", "treatment_unknown")
     pen_fast = {"type": ["object", "null"], "required": ["score", "risk", "components"],
                 "properties": {
                     "score": {"type": "integer", "minimum": 0, "maximum": 5},
@@ -135,9 +151,10 @@ def response_schema() -> dict:
         "center": {"$ref": "#/components/schemas/Center"},
         "distance_km": {"type": "number", "minimum": 0}}}
     properties = {
-        "verdict": _codes(("candidate", "not_suitable", "consider_delabelling",
-                           "specialist_review")),
-        "verdict_summary": {"type": "string"},
+        "verdict": {**_codes(VERDICTS), "description": verdict_description()},
+        "verdict_summary": {"type": "string",
+                            "description": "The verdict in one sentence, as the page and "
+                                           "the letter say it"},
         "reasons": {"type": "array", "items": _note()},
         "pen_fast": pen_fast, "drug": drug, "pediatric": {"type": "boolean"},
         "precautions": {"type": "array", "items": _note()},
@@ -167,7 +184,8 @@ def openapi_operation() -> dict:
 
     return {
         "summary": "Screen a referral for drug desensitization (nothing is stored)",
-        "description": "Returns the verdict, reasons, PEN-FAST for penicillin reactions, "
+        "description": "Returns the verdict (see `verdict`), reasons, PEN-FAST for penicillin "
+                       "histories (null when the verdict is `not_suitable`), "
                        "precautions, a checklist, questions for the center and, when a "
                        "location is given and found, the nearest suitable centers. A location "
                        "that cannot be found gives no centers and a `location_not_found` reason.",

@@ -18,14 +18,16 @@ _REACTION_PATH = re.compile(r"reactions\[(\d+)\](?:\.(\w+))?")
 _WHOLE_NUMBER = re.compile(r"-?\d{1,6}")
 
 # Symptoms grouped as a GP or patient thinks of them: what happened within an hour or two,
-# the severe late reactions that rule desensitization out, and the rest.
+# the severe late reactions that rule desensitization out, and the rest. A faint and chills
+# during an infusion are listed with the early signs, though neither is an allergic sign.
+_SOON = IMMEDIATE | {"fainting", "rigors", "chest_tightness"}
 SYMPTOM_GROUPS = (
     ("immediate", "Soon after the dose (minutes to a couple of hours)",
-     [c for c in SYMPTOMS if c in IMMEDIATE]),
+     [c for c in SYMPTOMS if c in _SOON]),
     ("severe_delayed", "Serious reactions days or weeks later",
      [c for c in SYMPTOMS if c in NOT_DESENSITIZABLE]),
     ("other", "Other reactions",
-     [c for c in SYMPTOMS if c not in IMMEDIATE and c not in NOT_DESENSITIZABLE]),
+     [c for c in SYMPTOMS if c not in _SOON and c not in NOT_DESENSITIZABLE]),
 )
 # Plain words for the medical names, shown under the label.
 SYMPTOM_HINTS = {
@@ -34,16 +36,28 @@ SYMPTOM_HINTS = {
     "ten": "Skin peeling off over large areas",
     "dress": "Rash, fever and swollen glands, often with liver trouble, 2-8 weeks after starting",
     "agep": "Many small pus-filled spots on red skin, with fever",
-    "serum_sickness": "Fever, rash and joint pain one to three weeks after the dose",
-    "cytopenia": "Low blood cells found in a blood test",
+    "serum_sickness": "An immune-complex illness with fever, rash, joint pain and often kidney "
+                      "involvement, one to three weeks after the dose",
+    "serum_sickness_like": "Hives or target-shaped rash with painful swollen joints, days "
+                           "after starting (often cefaclor or amoxicillin in children)",
+    "chest_tightness": "A feeling of tightness with no wheeze heard",
+    "cytopenia": "Low platelets or white cells found in a blood test",
+    "haemolysis": "Red cells destroyed, found in a blood test (anaemia, jaundice)",
+    "vasculitis": "Purple spots or patches, often on the legs, from inflamed blood vessels",
+    "pneumonitis": "Cough and breathlessness from lung inflammation, days or weeks later",
+    "hypotension": "Blood pressure measured low, or collapse",
+    "fainting": "Passed out briefly, or nearly",
 }
 
 FIELD_LABELS = {"form": "The form", "drug": "Drug needed", "indication": "Why it is needed",
                 "urgency": "Urgency", "location": "Town or postcode",
                 "patient-age_years": "Age", "reactions": "Past reactions"}
 REACTION_LABELS = {"drug": "drug", "date": "date", "years_ago": "years ago",
-                   "symptoms": "symptoms", "treatment_required": "treatment",
-                   "treatments": "treatment", "tolerated_since": "taken again since"}
+                   "onset": "when it started", "symptoms": "symptoms",
+                   "treatment_required": "treatment", "treatments": "treatment",
+                   "tolerated_since": "taken again since", "perioperative": "operation"}
+# The treatment question's answers: "not known" is sent as no answer (null).
+TREATMENT_ANSWERS = {"yes": True, "no": False}
 
 
 def reaction_indices(form: MultiDict) -> list[int]:
@@ -77,16 +91,20 @@ def referral_from_form(form: MultiDict) -> tuple[dict, list[int]]:
 
 
 def _reaction(form: MultiDict, prefix: str) -> dict:
-    reaction = {
+    reaction = _without_none({
         "drug": _text(form, prefix + "drug"),
         "date": _text(form, prefix + "date"),
         "years_ago": _number(form.get(prefix + "years_ago", "")),
+        "onset": _text(form, prefix + "onset"),
         "symptoms": form.getlist(prefix + "symptoms") or None,
-        "treatment_required": True if form.get(prefix + "treatment_required") else None,
+        "treatment_required": TREATMENT_ANSWERS.get(form.get(prefix + "treatment_required")),
         "treatments": form.getlist(prefix + "treatments") or None,
         "tolerated_since": True if form.get(prefix + "tolerated_since") else None,
-    }
-    return _without_none(reaction)
+        "perioperative": True if form.get(prefix + "perioperative") else None,
+    })
+    if reaction and "onset" not in reaction:
+        reaction["onset"] = ""  # a required choice on the form ("Not known" is a choice)
+    return reaction
 
 
 def _text(form: MultiDict, name: str) -> str | None:

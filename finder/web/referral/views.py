@@ -14,6 +14,7 @@ from werkzeug.datastructures import MultiDict
 
 from finder.referral.assess import (
     CONDITIONS,
+    ONSETS,
     SYMPTOMS,
     TREATMENTS,
     URGENCIES,
@@ -34,9 +35,6 @@ from finder.web.referral import form as fields
 
 bp = Blueprint("referral", __name__)
 
-VERDICT_LABELS = {"candidate": "Possible candidate", "not_suitable": "Not suitable",
-                  "consider_delabelling": "Allergy test first",
-                  "specialist_review": "Allergist review needed"}
 
 
 def today() -> date:
@@ -78,7 +76,7 @@ def result():
         nearby=outcome.nearby, asked=outcome.asked, submitted=json.dumps(data),
         freshness={m.center.id: listing_freshness(m.center, settings())
                    for m in (outcome.nearby.matches if outcome.nearby else [])},
-        verdict_label=VERDICT_LABELS[outcome.assessment.verdict], today=today(),
+        verdict_label=outcome.assessment.verdict_label, today=today(), onsets=ONSETS,
         symptoms=SYMPTOMS, treatments=TREATMENTS, urgencies=URGENCIES, conditions=CONDITIONS,
         drug_classes=DRUG_CLASSES)
     return _private(make_response(page))
@@ -105,7 +103,7 @@ def _form_page(values: MultiDict, slots: list[int], errors: dict | None = None,
     page = render_template(
         "referral/form.html", form=values, slots=slots, errors=errors,
         summary=fields.error_summary(errors, slots), conditions=CONDITIONS,
-        urgencies=URGENCIES, symptoms=SYMPTOMS, treatments=TREATMENTS,
+        urgencies=URGENCIES, symptoms=SYMPTOMS, treatments=TREATMENTS, onsets=ONSETS,
         symptom_groups=fields.SYMPTOM_GROUPS, symptom_hints=fields.SYMPTOM_HINTS,
         max_reactions=MAX_REACTIONS, empty_form=MultiDict())
     return _private(make_response(page, status))

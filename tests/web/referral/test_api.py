@@ -60,11 +60,17 @@ def test_good_referral_gets_exactly_the_assessment_keys(client):
 
 @pytest.mark.parametrize(("data", "verdict"), [
     (referral(), "candidate"),
-    (referral(reactions=[reaction(symptoms=["sjs"])]), "not_suitable"),
+    (referral(reactions=[reaction(symptoms=["sjs"], onset="1_to_7_days")]), "not_suitable"),
     (referral(drug="amoxicillin", reactions=[reaction(drug="amoxicillin", years_ago=20,
                                                       symptoms=["rash"])]),
      "consider_delabelling"),
-    (referral(reactions=[]), "specialist_review"),
+    (referral(reactions=[]), "not_needed"),
+    (referral(reactions=[reaction(drug="ciprofloxacin", onset="under_1h")]), "not_needed"),
+    (referral(reactions=[reaction(onset="unknown")]), "test_first"),
+    (referral(reactions=[reaction(drug="zorbex", onset="under_1h")]), "specialist_review"),
+    (referral(reactions=[reaction(onset="under_1h"),
+                         reaction(drug="lamotrigine", symptoms=["sjs"], onset="1_to_7_days")]),
+     "candidate"),
 ])
 def test_each_verdict_comes_back(client, data, verdict):
     body = validated(client.post(URL, json=data).get_json())
@@ -215,3 +221,29 @@ def test_the_chosen_centers_listing_answers_what_it_can(client, make_center):
     assert answers["telehealth"]["answer"] == "Offers pre-assessment by telehealth."
     assert answers["telehealth"]["center_id"] == chosen.id
     assert answers["protocol"]["answer"] is None
+
+
+def test_every_verdict_and_onset_is_documented_in_the_openapi_document():
+    from finder.referral.schema import ONSETS
+    from finder.referral.verdicts import VERDICTS
+
+    operation = openapi_document()["paths"][URL]["post"]
+    response = operation["responses"]["200"]["content"]["application/json"]["schema"]
+    verdict = response["properties"]["verdict"]
+    assert verdict["enum"] == list(VERDICTS)
+    for code, words in VERDICTS.items():
+        assert f"`{code}` ({words.label}): {words.summary}" in verdict["description"]
+    reaction_ = operation["requestBody"]["content"]["application/json"]["schema"][
+        "properties"]["reactions"]["items"]["properties"]
+    assert set(reaction_["onset"]["enum"]) == {*ONSETS, None}
+    assert "not known" in reaction_["treatment_required"]["description"]
+
+
+def test_treatment_not_known_reaches_pen_fast_through_the_api(client):
+    data = referral(drug="amoxicillin", reactions=[reaction(drug="amoxicillin", years_ago=20,
+                                                            onset="1_to_7_days",
+                                                            symptoms=["rash"])])
+    unknown = validated(client.post(URL, json=data).get_json())["pen_fast"]
+    assert unknown["score"] == 1 and unknown["components"]["treatment_unknown"]
+    data["reactions"][0]["treatment_required"] = False
+    assert client.post(URL, json=data).get_json()["pen_fast"]["score"] == 0

@@ -26,7 +26,8 @@ def form(client, **fields) -> dict:
     data = {"csrf_token": csrf_token(client), "drug": "carboplatin", "indication": "",
             "urgency": "soon", "patient-age_years": "54", "location": "",
             "reactions-0-drug": "carboplatin", "reactions-0-date": "",
-            "reactions-0-years_ago": "1", "reactions-0-symptoms": ["urticaria", "hypotension"],
+            "reactions-0-years_ago": "1", "reactions-0-onset": "under_1h",
+            "reactions-0-symptoms": ["urticaria", "hypotension"],
             "reactions-1-drug": "", "reactions-1-date": "", "reactions-1-years_ago": "",
             "reactions-2-drug": "", "reactions-2-date": "", "reactions-2-years_ago": ""}
     data.update(fields)
@@ -76,9 +77,14 @@ def test_symptoms_are_grouped_in_plain_words(client):
     ({"reactions-0-symptoms": ["rash", "sjs"]}, "Not suitable",
      "Desensitization is not an option after this kind of reaction"),
     ({"drug": "amoxicillin", "reactions-0-drug": "amoxicillin", "reactions-0-years_ago": "20",
-      "reactions-0-symptoms": ["rash"]}, "Allergy test first", "You may not be allergic at all"),
-    ({"reactions-0-drug": "", "reactions-0-years_ago": "", "reactions-0-symptoms": None},
+      "reactions-0-symptoms": ["rash"]}, "Allergy test first: likely not allergic",
+     "This history is low risk"),
+    ({"reactions-0-drug": "zorbex"},
      "Allergist review needed", "An allergist needs to look at this history"),
+    ({"reactions-0-drug": "ciprofloxacin"}, "Desensitization not needed",
+     "Desensitization does not look needed for this drug"),
+    ({"reactions-0-onset": "unknown", "reactions-0-symptoms": ["urticaria"]}, "Testing first",
+     "Skin testing or a supervised challenge comes before"),
 ])
 def test_each_verdict_through_the_page(client, fields, label, summary):
     response = client.post("/referral/result", data=form(client, **fields))
@@ -94,9 +100,36 @@ def test_each_verdict_through_the_page(client, fields, label, summary):
 def test_not_suitable_says_desensitization_is_no_option_and_an_allergist_advises(client):
     body = page(client.post("/referral/result",
                             data=form(client, **{"reactions-0-symptoms": ["ten"]})))
-    assert "Desensitization is not an option</strong>" in body
-    assert "An allergist should advise on safe alternative treatments" in body
+    assert "Desensitization is not an option after this kind of reaction" in body
+    assert "An allergist and the treating doctor should choose an alternative" in body
     assert "never try it at home" in body
+    assert "do not take" not in body.lower()
+
+
+def test_a_severe_reaction_to_another_drug_does_not_block_the_drug_needed(client):
+    fields = {"reactions-1-drug": "lamotrigine", "reactions-1-years_ago": "15",
+              "reactions-1-onset": "1_to_7_days", "reactions-1-symptoms": ["sjs"]}
+    body = page(client.post("/referral/result", data=form(client, **fields)))
+    assert "Possible candidate" in body and "Not suitable" not in body
+    assert "severe reaction (Stevens-Johnson syndrome) to lamotrigine; avoid lamotrigine" in body
+    assert "do not take" not in body.lower()
+
+
+def test_onset_is_a_required_choice_on_the_form(client):
+    response = client.post("/referral/result",
+                           data=form(client, **{"reactions-0-onset": None}))
+    assert response.status_code == 400
+    assert field_error(page(response), "reactions-0-onset").startswith(
+        "Choose when the reaction started")
+
+
+@pytest.mark.parametrize(("answer", "points"), [("yes", 1), ("no", 0), ("unknown", 1), (None, 1)])
+def test_treatment_is_yes_no_or_not_known_and_not_known_scores_a_point(client, answer, points):
+    fields = {"drug": "amoxicillin", "reactions-0-drug": "amoxicillin",
+              "reactions-0-years_ago": "10", "reactions-0-symptoms": ["urticaria"],
+              "reactions-0-treatment_required": answer}
+    body = page(client.post("/referral/result", data=form(client, **fields)))
+    assert f"PEN-FAST penicillin allergy score: {points} of 5" in body
 
 
 def test_penicillin_result_shows_pen_fast_with_its_components(client):
@@ -111,6 +144,7 @@ def test_penicillin_result_shows_pen_fast_with_its_components(client):
 def test_result_letter_has_the_history_checklist_questions_and_lines_for_the_gp(client):
     fields = {"indication": "ovarian cancer", "patient-asthma": "true",
               "reactions-1-drug": "amoxicillin", "reactions-1-symptoms": ["rash"],
+              "reactions-1-onset": "unknown",
               "reactions-1-tolerated_since": "true"}
     body = page(client.post("/referral/result", data=form(client, **fields)))
     for text_ in ("ovarian cancer", "54 years old; Asthma", "amoxicillin",
@@ -121,7 +155,9 @@ def test_result_letter_has_the_history_checklist_questions_and_lines_for_the_gp(
 
 def test_fully_empty_reaction_fieldsets_are_ignored_whatever_their_number(client):
     fields = {"reactions-0-drug": "", "reactions-0-years_ago": "", "reactions-0-symptoms": None,
-              "reactions-7-drug": "carboplatin", "reactions-7-symptoms": ["anaphylaxis"]}
+              "reactions-0-onset": None,
+              "reactions-7-drug": "carboplatin", "reactions-7-symptoms": ["anaphylaxis"],
+              "reactions-7-onset": "under_1h"}
     response = client.post("/referral/result", data=form(client, **fields))
     assert response.status_code == 200
     assert "Possible candidate" in page(response)
@@ -162,6 +198,7 @@ def test_everything_typed_is_kept_when_the_form_comes_back(client):
               "patient-beta_blocker": "true", "location": "Broken Hill",
               "reactions-0-treatments": ["adrenaline"], "reactions-0-tolerated_since": "true",
               "reactions-1-drug": "amoxicillin", "reactions-1-symptoms": ["rash"],
+              "reactions-1-onset": "unknown",
               "reactions-1-date": "2019-05-04", "reactions-1-years_ago": ""}
     body = page(client.post("/referral/result", data=form(client, **fields)))
     assert re.search(r'id="patient-age_years"[^>]*value="fifty"', body, re.S)
@@ -271,7 +308,8 @@ def test_nothing_of_a_referral_is_stored_or_logged(app, client, make_center, cap
     make_center(drug_classes=["platinum"], locality="Sydney", lat=-33.87, lon=151.21)
     secret_drug, secret_reason = "zorblatinib-7781", "indication-pelican-4410"
     fields = {"indication": secret_reason, "location": "Broken Hill",
-              "reactions-1-drug": secret_drug, "reactions-1-symptoms": ["anaphylaxis"]}
+              "reactions-1-drug": secret_drug, "reactions-1-symptoms": ["anaphylaxis"],
+              "reactions-1-onset": "under_1h"}
     before = database_dump(app)
     caplog.set_level(logging.DEBUG)
     referral = submitted_referral(client, **fields)

@@ -59,6 +59,14 @@ def test_unknown_drug_is_answered_plainly_and_the_search_still_runs(client, make
     assert "Any clinic" in html
 
 
+def test_a_drug_outside_the_listed_classes_does_not_filter_the_centers(client, make_center):
+    make_center(name="Platinum clinic", drug_classes=["platinum"])
+    response, html = page(client, location="Brisbane", drug="insulin glargine")
+    assert response.status_code == 200
+    assert "Insulin glargine is not in a drug class that centers list" in html
+    assert "Platinum clinic" in html
+
+
 def test_ambiguous_place_offers_did_you_mean_links_keeping_the_other_fields(client, make_center):
     make_center()
     response, html = page(client, location="Roma", drug="carboplatin", radius_km="500")
