@@ -150,7 +150,7 @@ def pen_fast_for(reaction: ReactionInput, today: date) -> PenFast:
         anaphylaxis_or_angioedema=looks_like_anaphylaxis(reaction.symptoms)
         or "angioedema" in reaction.symptoms,
         severe_cutaneous_reaction=bool(SEVERE_CUTANEOUS & set(reaction.symptoms)),
-        treatment_required=reaction.treatment_required,
+        treatment_required=bool(reaction.treatment_required),  # None: not known
     )
 
 
