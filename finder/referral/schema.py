@@ -146,10 +146,12 @@ def past_date(title: str, description: str | None = None):
                      Field(None, title=title, description=description)]
 
 
-def codes(choices: dict[str, str], title: str):
-    """A list of codes from `choices`, repeats dropped, order kept."""
+def codes(choices: dict[str, str], title: str, *, required: bool = False):
+    """A list of codes from `choices`, repeats dropped, order kept; `required` checks an
+    absent list too (as empty)."""
     return Annotated[tuple[Literal[tuple(choices)], ...], _at_most(len(choices) * 2, "choices"),
-                     AfterValidator(lambda v: tuple(dict.fromkeys(v))), Field((), title=title)]
+                     AfterValidator(lambda v: tuple(dict.fromkeys(v))),
+                     Field((), title=title, validate_default=required)]
 
 
 def flag(title: str):
@@ -197,7 +199,7 @@ class ReactionInput(_Model):
     onset: choice(ONSETS, "Time from the dose to the first symptoms")
     dose: text("Dose", 100)
     route: choice(ROUTES, "How it was given")
-    symptoms: codes(SYMPTOMS, "What happened")
+    symptoms: codes(SYMPTOMS, "What happened", required=True)
     recovery: choice(RECOVERIES, "Time to recovery")
     treatment_required: Annotated[StrictBool | None, Field(None, title="Treatment was needed",
                                                      description="null: not known")]
@@ -263,6 +265,9 @@ class ReferralInput(_Model):
     aerd: Annotated[StrictBool | None, Field(
         None, title="Aspirin-exacerbated respiratory disease",
         description="null = infer from the reactions")]
+    today: Annotated[dt.date | None, BeforeValidator(_iso_date), Field(
+        None, title="The user's date",
+        description="Today where the user is (YYYY-MM-DD); default: the app's time zone")]
     patient: PatientInput = Field(title="The patient")
     reactions: Annotated[tuple[ReactionInput, ...], _at_most(MAX_REACTIONS, "reactions"), Field(
         (), max_length=MAX_REACTIONS, title="Past reactions")]
