@@ -219,3 +219,29 @@ def test_the_chosen_centers_listing_answers_what_it_can(client, make_center):
     assert answers["telehealth"]["answer"] == "Offers pre-assessment by telehealth."
     assert answers["telehealth"]["center_id"] == chosen.id
     assert answers["protocol"]["answer"] is None
+
+
+def test_the_request_schema_is_the_input_models_own():
+    from finder.referral.schema import ReactionInput, ReferralInput
+
+    operation = openapi_document()["paths"]["/api/referral/assess"]["post"]
+    schema = operation["requestBody"]["content"]["application/json"]["schema"]
+    assert set(schema["properties"]) == set(ReferralInput.model_fields)
+    reaction = schema["properties"]["reactions"]["items"]
+    assert set(reaction["properties"]) == set(ReactionInput.model_fields)
+    assert "$ref" not in json.dumps(schema) and "$defs" not in schema  # stands alone
+    onset = json.dumps(reaction["properties"]["onset"])
+    assert "under_1h" in onset and "over_7_days" in onset
+    assert schema["properties"]["narrative"]["anyOf"][0]["maxLength"] == 1000
+
+
+def test_api_messages_are_human_and_all_in_one_round(client):
+    data = {"drug": "carboplatin", "patient": {"age_years": 54, "weight_kg": "heavy"},
+            "reactions": [reaction(onset="soon", dose="x" * 101)],
+            "tests": [{"kind": "tryptase"}]}
+    fields = client.post(URL, json=data).get_json()["error"]["fields"]
+    assert fields == {"patient.weight_kg": "Must be a number.",
+                      "reactions[0].onset": "Must be one of: under_1h, 1_to_6h, 6_to_24h, "
+                                            "1_to_7_days, over_7_days or unknown.",
+                      "reactions[0].dose": "At most 100 characters.",
+                      "tests[0]": "Give the result or the date of this test."}

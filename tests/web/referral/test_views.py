@@ -9,6 +9,7 @@ from datetime import timedelta
 import pytest
 from fhir.resources.R4B.bundle import Bundle
 from sqlalchemy import inspect, text
+from werkzeug.datastructures import MultiDict
 
 from finder.referral.dates import local_today
 
@@ -330,3 +331,120 @@ def test_without_a_chosen_center_the_questions_stay_open(client):
 def test_an_odd_center_number_is_ignored_not_a_500(client, center):
     response = client.post("/referral/result", data=form(client, center=center))
     assert response.status_code == 200 and "(listing:" not in page(response)
+
+
+# --- one model, the form from it; change answers; the user's date; names kept in the browser --
+
+def model_field_names() -> set[str]:
+    """Every form field name the input model implies."""
+    from finder.referral.codes import TESTS
+    from finder.referral.schema import PatientInput, ReactionInput, ReferralInput, TestDone
+    from finder.web.referral.form import NOT_FROM_FORM
+
+    names = {f"reactions-0-{n}" for n in ReactionInput.model_fields}
+    names |= {f"patient-{n}" for n in PatientInput.model_fields}
+    names |= {f"tests-{kind}-{n}" for kind in TESTS for n in TestDone.model_fields if n != "kind"}
+    not_typed = {"patient", "reactions", "tests", "aerd"} | NOT_FROM_FORM  # aerd: inferred
+    names |= set(ReferralInput.model_fields) - not_typed
+    return names
+
+
+def test_the_form_shows_every_field_the_model_reads(client):
+    body = page(client.get("/referral"))
+    shown = set(re.findall(r'name="([\w-]+)"', body))
+    missing = model_field_names() - shown
+    assert not missing, missing
+
+
+def test_optional_sections_start_collapsed_and_open_when_filled(client):
+    body = page(client.get("/referral"))
+    assert body.count('<details class="optional-section"') + \
+        body.count('<details class="form-section optional-section"') >= 4
+    assert " open>" not in body.split('<template id="reaction-template">')[0]
+    body = page(client.post("/referral/edit", data=form(client, **{"reactions-0-dose": "5 mg"})))
+    assert re.search(r'<details class="optional-section" open>\s*<summary>Dose', body)
+
+
+def test_another_reaction_is_added_without_javascript_keeping_everything(client):
+    only_one = {f"reactions-{i}-{n}": None for i in (1, 2) for n in ("drug", "date", "years_ago")}
+    response = client.post("/referral/result", data=form(client, add_reaction="1",
+                                                         indication="ovarian cancer", **only_one))
+    body = page(response)
+    assert response.status_code == 200 and "error-summary" not in body
+    assert re.findall(r'<fieldset class="reaction" id="reaction-(\w+)"', body) == \
+        ["0", "1", "__i__"]
+    assert 'value="ovarian cancer"' in body
+    assert re.search(r'id="reactions-0-symptoms-hypotension"[^>]*checked', body, re.S)
+
+
+def carried_answers(body: str) -> list[tuple[str, str]]:
+    """The hidden fields of the "Change answers" form on a result page."""
+    found = re.search(r'<form method="post" action="/referral/edit">(.*?)</form>', body, re.S)
+    return [(n, html.unescape(v)) for n, v in
+            re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', found.group(1))]
+
+
+def test_change_answers_brings_back_the_form_as_typed(client):
+    fields = {"indication": "ovarian <cancer>", "patient-beta_blocker": "true",
+              "reactions-0-onset": "under_1h", "reactions-0-route": "iv",
+              "reactions-0-dose": "450 mg", "tests-tryptase-result": "14.2",
+              "narrative": "Flushed at cycle 3.\nRecovered."}
+    result = page(client.post("/referral/result", data=form(client, **fields)))
+    answers = carried_answers(result)
+    assert ("indication", "ovarian <cancer>") in answers
+    assert answers.count(("reactions-0-symptoms", "urticaria")) == 1
+    body = page(client.post("/referral/edit", data=MultiDict(answers)))
+    assert 'value="ovarian &lt;cancer&gt;"' in body
+    assert re.search(r'id="patient-beta_blocker"[^>]*checked', body, re.S)
+    assert re.search(r'id="reactions-0-onset-under_1h"[^>]*checked', body, re.S)
+    assert re.search(r'<option value="iv" selected>', body)
+    assert re.search(r'id="reactions-0-dose"[^>]*value="450 mg"', body, re.S)
+    assert re.search(r'id="tests-tryptase-result"[^>]*value="14.2"', body, re.S)
+    assert "Flushed at cycle 3.\nRecovered.</textarea>" in body
+    assert re.search(r'id="reactions-0-symptoms-hypotension"[^>]*checked', body, re.S)
+
+
+def test_the_actions_sit_at_the_top_of_the_result(client):
+    body = page(client.post("/referral/result", data=form(client)))
+    actions = body.index('class="result-actions')
+    for label in ("Print letter", "Print handout", "Download FHIR", "Download text",
+                  "Change answers"):
+        assert actions < body.index(label) < body.index('class="verdict'), label
+
+
+def test_the_names_for_the_letter_are_never_part_of_a_form(client):
+    body = page(client.post("/referral/result", data=form(client)))
+    identity = re.findall(r"<input[^>]*data-identity[^>]*>", body)
+    assert len(identity) == 6
+    assert not any(re.search(r"\bname=", tag) for tag in identity)
+    outside_forms = re.sub(r"<form\b.*?</form>", "", body, flags=re.S)
+    assert len(re.findall(r"<input[^>]*data-identity", outside_forms)) == 6
+    letter = body[body.index('id="letter"'):body.index('id="handout"')]
+    for key in ("patient_name", "patient_dob", "doctor_name", "practice", "provider_number",
+                "phone"):
+        assert f'data-fill="{key}"' in letter  # blanks our script fills, lines when printed
+
+
+def test_at_9pm_in_sydney_the_letter_fhir_and_file_name_carry_sydneys_date(client,
+                                                                           monkeypatch):
+    from datetime import UTC, datetime
+
+    from finder.referral import dates
+    from finder.web.referral import views
+
+    sydney_9pm = datetime(2026, 1, 15, 10, 0, tzinfo=UTC)  # UTC+14 is already the 16th
+    monkeypatch.setattr(views, "user_today",
+                        lambda claimed, zone: dates.user_today(claimed, zone, sydney_9pm))
+    body = page(client.post("/referral/result", data=form(client)))
+    assert '<p class="letter-date">15 January 2026</p>' in body
+    referral = html.unescape(SUBMITTED.search(body).group(1))
+    response = client.post("/referral/download/fhir",
+                           data={"csrf_token": csrf_token(client), "referral": referral})
+    bundle = response.get_json()
+    assert '"desensitization-referral-2026-01-15.json"' in response.headers["Content-Disposition"]
+    request = next(e["resource"] for e in bundle["entry"]
+                   if e["resource"]["resourceType"] == "ServiceRequest")
+    assert request["authoredOn"] == "2026-01-15"
+    # The browser's own date wins when some time zone has it now.
+    body = page(client.post("/referral/result", data=form(client, today="2026-01-16")))
+    assert '<p class="letter-date">16 January 2026</p>' in body
