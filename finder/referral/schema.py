@@ -271,7 +271,8 @@ class ReferralInput(_Model):
     patient: PatientInput = Field(title="The patient")
     reactions: Annotated[tuple[ReactionInput, ...], _at_most(MAX_REACTIONS, "reactions"), Field(
         (), max_length=MAX_REACTIONS, title="Past reactions")]
-    tests: Annotated[tuple[TestDone, ...], _at_most(MAX_TESTS, "tests"), Field((), max_length=MAX_TESTS, title="Tests already done")]
+    tests: Annotated[tuple[TestDone, ...], _at_most(MAX_TESTS, "tests"), Field(
+        (), max_length=MAX_TESTS, title="Tests already done")]
 
     @field_validator("needed_by")
     @classmethod

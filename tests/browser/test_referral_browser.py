@@ -2,7 +2,6 @@
 removed, axe-clean pages, and a result that prints as an A4 letter of at most two pages with
 the navigation and buttons hidden."""
 import io
-import re
 from urllib.parse import quote, quote_plus
 
 import pytest
@@ -15,7 +14,6 @@ from pypdf import PdfReader
 from finder.directory.service import create_center
 from tests.browser.conftest import run_axe, save_screenshot
 from tests.conftest import center_data
-
 
 
 def seed_centers(live_server, count: int = 6) -> None:

@@ -17,9 +17,9 @@ from schemathesis.checks import (
 )
 from schemathesis.generation import GenerationMode
 
+from finder.referral.dates import local_today
 from finder.web.core.openapi import openapi_document
 from finder.web.referral.api import response_schema
-from finder.referral.dates import local_today
 
 
 def today():
