@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from finder.directory.service import create_center
-from tests.browser.conftest import run_axe, save_screenshot
+from tests.browser.conftest import ARTIFACTS, run_axe, save_screenshot
 from tests.conftest import center_data
 
 
@@ -164,6 +164,8 @@ def letter_pdf_pages(page, part: str) -> list[str]:
     page.evaluate(f"document.body.classList.add('print-only-{part}')")
     page.emulate_media(media="print")
     pdf = page.pdf(format="A4", print_background=False)
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / f"referral-{part}.pdf").write_bytes(pdf)  # to look at after a run
     page.evaluate(f"document.body.classList.remove('print-only-{part}')")
     page.emulate_media(media="screen")
     return [p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages]
