@@ -196,7 +196,9 @@ class ReactionInput(_Model):
     drug: required_text("Drug that caused it")
     date: past_date("Date of the reaction", "YYYY-MM-DD, not in the future; or give years_ago")
     years_ago: whole(0, MAX_YEARS, "About how many years ago")
-    onset: choice(ONSETS, "Time from the dose to the first symptoms")
+    onset: Annotated[Literal[tuple(ONSETS)] | None, BeforeValidator(_text_or_none), Field(
+        None, title="Time from the dose to the first symptoms", validate_default=True,
+        description="Asked on every form (\"unknown\" allowed); optional in the API")]
     dose: text("Dose", 100)
     route: choice(ROUTES, "How it was given")
     symptoms: codes(SYMPTOMS, "What happened", required=True)
@@ -213,6 +215,14 @@ class ReactionInput(_Model):
     def _not_with_a_date(cls, value, info: ValidationInfo):
         if value is not None and info.data.get("date") is not None:
             raise _fail("date_and_years", "Give either a date or years ago, not both.")
+        return value
+
+    @field_validator("onset")
+    @classmethod
+    def _onset_asked_on_the_form(cls, value, info: ValidationInfo):
+        if value is None and (info.context or {}).get("form"):
+            raise _fail("onset_missing", "Choose how soon it started (\"Not known\" if nobody "
+                                         "remembers).")
         return value
 
     @field_validator("symptoms")
@@ -289,8 +299,9 @@ class ReferralInput(_Model):
         return resolve_drug(self.drug)
 
 
-def parse_referral(data: object, today: dt.date) -> ReferralInput:
-    """The referral in `data` (decoded JSON), checked against `today` (the user's date).
+def parse_referral(data: object, today: dt.date, *, from_form: bool = False) -> ReferralInput:
+    """The referral in `data` (decoded JSON), checked against `today` (the user's date);
+    `from_form` adds the rules of the form (each reaction's onset must be answered).
 
     Raises ReferralValidationError with every field error found. A referral with no reactions
     is accepted: the assessment then asks for specialist review.
@@ -298,7 +309,7 @@ def parse_referral(data: object, today: dt.date) -> ReferralInput:
     if not isinstance(data, dict):
         raise ReferralValidationError({"": "The referral must be a JSON object."})
     try:
-        return ReferralInput.model_validate(data, context={"today": today})
+        return ReferralInput.model_validate(data, context={"today": today, "form": from_form})
     except ValidationError as error:
         raise ReferralValidationError(human_errors(error)) from None
     except RecursionError:

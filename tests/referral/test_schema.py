@@ -87,3 +87,16 @@ def test_no_message_is_ever_the_validators_own(data):
     for path, message in errors_of(data).items():
         assert isinstance(message, str) and message != FALLBACK, (path, message)
         assert not any(word in message for word in PYDANTIC_WORDS), (path, message)
+
+
+def test_onset_must_be_answered_on_the_form_but_not_through_the_api():
+    data = full(reactions=[{"drug": "carboplatin", "symptoms": ["urticaria"]},
+                           {"drug": "cisplatin", "symptoms": ["rash"], "onset": "unknown"}])
+    assert parse_referral(data, TODAY).reactions[0].onset is None  # the API: not given
+    try:
+        parse_referral(data, TODAY, from_form=True)
+    except ReferralValidationError as error:
+        assert error.errors == {
+            "reactions[0].onset": 'Choose how soon it started ("Not known" if nobody remembers).'}
+    else:
+        raise AssertionError("a form without the onset was accepted")

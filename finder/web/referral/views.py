@@ -80,7 +80,7 @@ def result():
     data, kept, test_kinds = fields.referral_from_form(request.form)
     today = today_for(data)
     try:
-        referral = parse_referral(data, today)
+        referral = parse_referral(data, today, from_form=True)
     except ReferralValidationError as error:
         return _form_page(request.form, slots, fields.field_errors(error.errors, kept, test_kinds),
                           400)

@@ -32,6 +32,7 @@ def form(client, **fields) -> dict:
             "urgency": "soon", "patient-age_years": "54", "location": "",
             "reactions-0-drug": "carboplatin", "reactions-0-date": "",
             "reactions-0-years_ago": "1", "reactions-0-symptoms": ["urticaria", "hypotension"],
+            "reactions-0-onset": "unknown",
             "reactions-1-drug": "", "reactions-1-date": "", "reactions-1-years_ago": "",
             "reactions-2-drug": "", "reactions-2-date": "", "reactions-2-years_ago": ""}
     data.update(fields)
@@ -81,7 +82,8 @@ def test_symptoms_are_grouped_in_plain_words(client):
      "Desensitization is not an option after this kind of reaction"),
     ({"drug": "amoxicillin", "reactions-0-drug": "amoxicillin", "reactions-0-years_ago": "20",
       "reactions-0-symptoms": ["rash"]}, "Allergy test first", "You may not be allergic at all"),
-    ({"reactions-0-drug": "", "reactions-0-years_ago": "", "reactions-0-symptoms": None},
+    ({"reactions-0-drug": "", "reactions-0-years_ago": "", "reactions-0-symptoms": None,
+      "reactions-0-onset": None},
      "Allergist review needed", "An allergist needs to look at this history"),
 ])
 def test_each_verdict_through_the_page(client, fields, label, summary):
@@ -118,7 +120,7 @@ def test_penicillin_result_shows_pen_fast_with_its_components(client):
 def test_result_letter_has_the_history_checklist_questions_and_lines_for_the_gp(client):
     fields = {"indication": "ovarian cancer", "patient-asthma": "true",
               "reactions-1-drug": "amoxicillin", "reactions-1-symptoms": ["rash"],
-              "reactions-1-tolerated_since": "true"}
+              "reactions-1-tolerated_since": "true", "reactions-1-onset": "unknown"}
     body = page(client.post("/referral/result", data=form(client, **fields)))
     for text_ in ("ovarian cancer", "54 years", "Asthma", "amoxicillin",
                   "same drug tolerated since", "Questions", "Provider number", "Signature"):
@@ -127,6 +129,7 @@ def test_result_letter_has_the_history_checklist_questions_and_lines_for_the_gp(
 
 def test_fully_empty_reaction_fieldsets_are_ignored_whatever_their_number(client):
     fields = {"reactions-0-drug": "", "reactions-0-years_ago": "", "reactions-0-symptoms": None,
+              "reactions-0-onset": None, "reactions-7-onset": "under_1h",
               "reactions-7-drug": "carboplatin", "reactions-7-symptoms": ["anaphylaxis"]}
     response = client.post("/referral/result", data=form(client, **fields))
     assert response.status_code == 200
@@ -145,6 +148,7 @@ def test_fully_empty_reaction_fieldsets_are_ignored_whatever_their_number(client
      "Give either a date or years ago, not both."),
     ({"reactions-0-symptoms": None}, "reactions-0-symptoms",
      "Choose at least one symptom ('other' if unsure)."),
+    ({"reactions-0-onset": None}, "reactions-0-onset", "Choose how soon it started"),
     ({"reactions-0-symptoms": ["urticaria", "sneezing"]}, "reactions-0-symptoms", "Unknown choice"),
     # The empty fieldset 1 is dropped: the error must still land on fieldset 2.
     ({"reactions-2-drug": "amoxicillin"}, "reactions-2-symptoms", "Choose at least one symptom"),
@@ -277,7 +281,8 @@ def test_nothing_of_a_referral_is_stored_or_logged(app, client, make_center, cap
     make_center(drug_classes=["platinum"], locality="Sydney", lat=-33.87, lon=151.21)
     secret_drug, secret_reason = "zorblatinib-7781", "indication-pelican-4410"
     fields = {"indication": secret_reason, "location": "Broken Hill",
-              "reactions-1-drug": secret_drug, "reactions-1-symptoms": ["anaphylaxis"]}
+              "reactions-1-drug": secret_drug, "reactions-1-symptoms": ["anaphylaxis"],
+              "reactions-1-onset": "under_1h"}
     before = database_dump(app)
     caplog.set_level(logging.DEBUG)
     referral = submitted_referral(client, **fields)
