@@ -9,6 +9,7 @@ import tempfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import urlparse
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_INSTANCE = PROJECT_ROOT / "instance"
@@ -38,6 +39,7 @@ class Settings:
     gazetteer_path: Path | None = None
     search_cache_seconds: int = 60
     proxy_hops: int = 0
+    timezone: str = "Australia/Sydney"  # the users' own: dates on letters are theirs
     testing: bool = False
 
     def with_overrides(self, **overrides) -> "Settings":
@@ -135,7 +137,7 @@ def load_settings(env: dict | None = None) -> Settings:
         "FINDER_TILE_URL", "FINDER_TILE_ATTRIBUTION", "FINDER_PORT", "FINDER_INSTANCE_PATH",
         "FINDER_DEFAULT_COUNTRY", "FINDER_STALE_MONTHS", "FINDER_HTTPS",
         "FINDER_RATELIMIT_STORAGE_URI", "FINDER_GAZETTEER_PATH", "FINDER_SEARCH_CACHE_SECONDS",
-        "FINDER_PROXY_HOPS",
+        "FINDER_PROXY_HOPS", "FINDER_TIMEZONE",
         "FINDER_CHROMIUM",  # read by the browser tests only (tests/browser/chromium.py)
     }
     unknown = sorted(k for k in env if k.startswith("FINDER_") and k not in known)
@@ -165,4 +167,16 @@ def load_settings(env: dict | None = None) -> Settings:
         gazetteer_path=Path(gazetteer) if gazetteer else instance_path / "gazetteer.sqlite",
         search_cache_seconds=_int(env, "FINDER_SEARCH_CACHE_SECONDS", 60, 0, 3600),
         proxy_hops=_int(env, "FINDER_PROXY_HOPS", 0, 0, 5),
+        timezone=_timezone(env),
     )
+
+
+def _timezone(env) -> str:
+    """An IANA time zone name (tzdata is a dependency, so every name is known offline)."""
+    name = env.get("FINDER_TIMEZONE", "").strip() or "Australia/Sydney"
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise SettingsError(f"FINDER_TIMEZONE must be a time zone name such as "
+                            f"Australia/Brisbane; got {name!r}") from None
+    return name

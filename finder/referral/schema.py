@@ -1,82 +1,57 @@
-"""A referral as typed by a patient or GP: its codes, its dataclasses and its validation.
+"""A referral as typed by a patient or GP: one pydantic model, the single source of its rules.
 
-`parse_referral` is the only way in from JSON (web form and API alike). It checks everything
-once, reports every problem keyed by JSON path, and never raises anything but
-`ReferralValidationError`, whatever shape the data has. Nothing here logs or stores.
+The API validates with it, the OpenAPI request schema is its JSON Schema, and the web form's
+field list and labels are read from it (finder.web.referral.form). `parse_referral` is the only
+way in: it reports every problem at once, keyed by JSON path, in words a person understands
+(finder.referral.messages), and never raises anything but `ReferralValidationError`.
+The patient's name, birth date and the doctor's details are not part of it: they never leave
+the browser. Nothing here logs or stores.
 """
 import datetime as dt
-import re
-from dataclasses import dataclass
+from functools import cached_property
+from typing import Annotated, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictInt,
+    StrictStr,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
 
 from finder.drugs import DrugMatch, resolve_drug
+from finder.referral.codes import (
+    CONDITIONS,
+    ONSETS,
+    RECOVERIES,
+    ROUTES,
+    SYMPTOMS,
+    TESTS,
+    TREATMENTS,
+    URGENCIES,
+)
+from finder.referral.messages import OUR_ERROR, human_errors
 
-URGENCIES = {"routine": "Routine", "soon": "Soon (weeks)", "urgent": "Urgent (days)"}
-
-CONDITIONS = {
-    "asthma": "Asthma",
-    "pregnancy": "Pregnancy",
-    "beta_blocker": "Takes a beta-blocker",
-    "cardiovascular_disease": "Heart or blood-vessel disease",
-    "mastocytosis": "Mastocytosis",
-    # Where desensitization to a non-immediate reaction is established practice.
-    "hiv": "HIV infection",
-    "cystic_fibrosis": "Cystic fibrosis",
-}
-
-SYMPTOMS = {
-    "urticaria": "Hives (urticaria)",
-    "angioedema": "Swelling of lips, face or throat (angioedema)",
-    "pruritus": "Itching",
-    "flushing": "Flushing",
-    "rash": "Rash",
-    "bronchospasm": "Wheeze (bronchospasm)",
-    "chest_tightness": "Tight chest without wheeze",
-    "hypotension": "Low blood pressure (measured) or collapse",
-    "fainting": "Fainted or nearly fainted",
-    "anaphylaxis": "Anaphylaxis",
-    "gastrointestinal": "Vomiting, diarrhoea or stomach cramps",
-    "rigors": "Chills or shaking (rigors)",
-    "sjs": "Stevens-Johnson syndrome",
-    "ten": "Toxic epidermal necrolysis",
-    "dress": "DRESS (drug reaction with eosinophilia and systemic symptoms)",
-    "agep": "AGEP (acute generalised exanthematous pustulosis)",
-    "blistering": "Blisters, raw skin, or sores in the mouth or eyes",
-    "peeling": "Peeling skin as a rash faded, without blisters",
-    "hepatitis": "Liver inflammation (hepatitis)",
-    "nephritis": "Kidney inflammation (nephritis)",
-    "pneumonitis": "Lung inflammation (pneumonitis)",
-    "cytopenia": "Low blood counts (platelets or white cells destroyed)",
-    "haemolysis": "Red blood cells destroyed (haemolytic anaemia)",
-    "vasculitis": "Inflamed blood vessels (vasculitis)",
-    "fever": "Fever",
-    "serum_sickness": "Serum sickness (diagnosed by a doctor)",
-    "serum_sickness_like": "Serum-sickness-like reaction (rash with joint pain or swelling)",
-    "other": "Other or not sure",
-}
-
-# When the reaction began after the dose: the EAACI/ENDA split into immediate (within 1-6 hours)
-# and non-immediate reactions rests on it.
-ONSETS = {
-    "under_1h": "Within 1 hour",
-    "1_to_6h": "1 to 6 hours",
-    "6_to_24h": "6 to 24 hours",
-    "1_to_7_days": "1 to 7 days",
-    "over_7_days": "More than 7 days",
-    "unknown": "Not known",
-}
-
-TREATMENTS = {
-    "adrenaline": "Adrenaline (epinephrine)",
-    "antihistamine": "Antihistamine",
-    "corticosteroid": "Steroid",
-    "hospital_admission": "Hospital admission",
-    "icu": "Intensive care",
-}
+__all__ = ["CONDITIONS", "ONSETS", "RECOVERIES", "ROUTES", "SYMPTOMS", "TESTS", "TREATMENTS",
+           "URGENCIES", "MAX_REACTIONS", "MAX_TEXT", "MAX_YEARS", "MAX_NARRATIVE",
+           "PatientInput", "ReactionInput", "ReferralInput", "TestDone",
+           "ReferralValidationError", "parse_referral"]
 
 MAX_REACTIONS = 20
+MAX_TESTS = len(TESTS) * 2
 MAX_TEXT = 200
+MAX_NOTES = 500
+MAX_NARRATIVE = 1000
 MAX_YEARS = 120
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+DATE_AHEAD_YEARS = 2  # how far ahead "date needed" may be
 
 
 class ReferralValidationError(ValueError):
@@ -87,204 +62,258 @@ class ReferralValidationError(ValueError):
         self.errors = errors
 
 
-@dataclass(frozen=True)
-class PatientInput:
-    age_years: int
-    asthma: bool = False
-    pregnancy: bool = False
-    beta_blocker: bool = False
-    cardiovascular_disease: bool = False
-    mastocytosis: bool = False
-    hiv: bool = False
-    cystic_fibrosis: bool = False
+def _fail(kind: str, message: str, **ctx) -> PydanticCustomError:
+    return PydanticCustomError(OUR_ERROR + kind, message, ctx or None)
 
 
-@dataclass(frozen=True)
-class ReactionInput:
-    drug: str
-    drug_match: DrugMatch | None
-    symptoms: tuple[str, ...]
-    date: dt.date | None = None     # at most one of date / years_ago; neither = time unknown
-    years_ago: int | None = None
-    onset: str = "unknown"          # an ONSETS code
-    treatment_required: bool | None = None  # None = not known
-    treatments: tuple[str, ...] = ()
-    tolerated_since: bool = False
-    perioperative: bool = False     # during an operation or anaesthesia
+def _text_or_none(value):
+    """Surrounding spaces dropped; blank text is no text."""
+    if isinstance(value, str):
+        value = value.strip()
+        return value or None
+    return value
 
 
-@dataclass(frozen=True)
-class ReferralInput:
-    drug: str
-    drug_match: DrugMatch | None
-    patient: PatientInput
-    reactions: tuple[ReactionInput, ...]
-    indication: str = ""
-    urgency: str = "routine"
-    location: str | None = None     # carried for the web layer to geocode; unused here
-    aerd: bool | None = None        # None = infer from the reactions
+def _iso_date(value):
+    """YYYY-MM-DD text (or a date) → date; anything else is refused with a human message."""
+    if value is None or isinstance(value, dt.date):
+        return value
+    if not isinstance(value, str) or len(value) != 10 or value[4] != "-" or value[7] != "-" \
+            or not value.replace("-", "").isdigit():
+        raise _fail("date_format", "Must be a date as YYYY-MM-DD.")
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise _fail("date_unreal", "Not a real date.") from None
 
 
-class _Reader:
-    """Collects field errors while reading one JSON value after another."""
-
-    def __init__(self) -> None:
-        self.errors: dict[str, str] = {}
-
-    def fail(self, path: str, message: str) -> None:
-        self.errors.setdefault(path, message)
-
-    def text(self, obj: dict, key: str, path: str, *, required: bool) -> str | None:
-        value = obj.get(key)
-        if value is None or (isinstance(value, str) and not value.strip()):
-            if required:
-                self.fail(path, "This field is required.")
-            return None
-        if not isinstance(value, str):
-            self.fail(path, "Must be text.")
-            return None
-        if len(value) > MAX_TEXT:
-            self.fail(path, f"At most {MAX_TEXT} characters.")
-            return None
-        return value.strip()
-
-    def flag(self, obj: dict, key: str, path: str, default: bool | None = False) -> bool | None:
-        value = obj.get(key)
+def _at_most(limit: int, noun: str):
+    """A JSON list (null = empty), counted before its items are read, so 10,000 reactions
+    cost nothing."""
+    def check(value):
         if value is None:
-            return default
-        if not isinstance(value, bool):
-            self.fail(path, "Must be true or false.")
-            return default
+            return ()
+        if not isinstance(value, list | tuple):
+            raise _fail("list", "Must be a list.")
+        if len(value) > limit:
+            raise _fail("too_many", "At most {limit} {noun}.", limit=limit, noun=noun)
+        return value
+    return BeforeValidator(check)
+
+
+def _today(info: ValidationInfo) -> dt.date:
+    return (info.context or {}).get("today") or dt.date.today()
+
+
+def _in_range(low: int, high: int):
+    def check(value):
+        if value is not None and not low <= value <= high:
+            raise _fail("out_of_range", "Must be between {low} and {high}.", low=low, high=high)
+        return value
+    return check
+
+
+def whole(low: int, high: int, title: str, description: str | None = None):
+    """A whole number from `low` to `high`, or nothing."""
+    return Annotated[StrictInt | None, AfterValidator(_in_range(low, high)), Field(
+        None, title=title, description=description,
+        json_schema_extra={"minimum": low, "maximum": high})]
+
+
+def text(title: str, max_length: int = MAX_TEXT, description: str | None = None):
+    """Optional free text; blank counts as not given."""
+    return Annotated[Annotated[StrictStr, Field(max_length=max_length)] | None,
+                     BeforeValidator(_text_or_none), Field(None, title=title, description=description)]
+
+
+def required_text(title: str, description: str | None = None):
+    return Annotated[StrictStr, BeforeValidator(_text_or_none), Field(
+        min_length=1, max_length=MAX_TEXT, title=title, description=description)]
+
+
+def _not_after_today(value: dt.date | None, info: ValidationInfo) -> dt.date | None:
+    today = _today(info)
+    if value is not None and value > today:
+        raise _fail("date_future", "Cannot be in the future.")
+    if value is not None and today.year - value.year > MAX_YEARS:
+        raise _fail("date_too_old", "Cannot be more than {years} years ago.", years=MAX_YEARS)
+    return value
+
+
+def past_date(title: str, description: str | None = None):
+    """A date as YYYY-MM-DD, not after the user's today."""
+    return Annotated[dt.date | None, BeforeValidator(_iso_date), AfterValidator(_not_after_today),
+                     Field(None, title=title, description=description)]
+
+
+def codes(choices: dict[str, str], title: str, *, required: bool = False):
+    """A list of codes from `choices`, repeats dropped, order kept; `required` checks an
+    absent list too (as empty)."""
+    return Annotated[tuple[Literal[tuple(choices)], ...], _at_most(len(choices) * 2, "choices"),
+                     AfterValidator(lambda v: tuple(dict.fromkeys(v))),
+                     Field((), title=title, validate_default=required)]
+
+
+def flag(title: str):
+    """true or false; null or absent is false."""
+    return Annotated[StrictBool, BeforeValidator(lambda v: False if v is None else v),
+                     Field(False, title=title)]
+
+
+def choice(choices: dict[str, str], title: str, description: str | None = None):
+    return Annotated[Literal[tuple(choices)] | None, BeforeValidator(_text_or_none),
+                     Field(None, title=title, description=description)]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class PatientInput(_Model):
+    age_years: Annotated[StrictInt, AfterValidator(_in_range(0, MAX_YEARS)), Field(
+        title="Age", description="In whole years; 0 for a baby under one",
+        json_schema_extra={"minimum": 0, "maximum": MAX_YEARS})]
+    asthma: flag(CONDITIONS["asthma"])
+    pregnancy: flag(CONDITIONS["pregnancy"])
+    beta_blocker: flag(CONDITIONS["beta_blocker"])
+    ace_inhibitor: flag(CONDITIONS["ace_inhibitor"])
+    cardiovascular_disease: flag(CONDITIONS["cardiovascular_disease"])
+    mastocytosis: flag(CONDITIONS["mastocytosis"])
+    hiv: flag(CONDITIONS["hiv"])
+    cystic_fibrosis: flag(CONDITIONS["cystic_fibrosis"])
+    current_medicines: text("Current medicines", MAX_NOTES)
+    weight_kg: Annotated[float | None, AfterValidator(_in_range(1, 250)), Field(
+        None, title="Weight in kg", description="For a child: doses are worked out by weight",
+        json_schema_extra={"minimum": 1, "maximum": 250})]
+
+    @field_validator("weight_kg", mode="before")
+    @classmethod
+    def _weight_is_a_number(cls, value):
+        if isinstance(value, bool) or not (value is None or isinstance(value, int | float)):
+            raise _fail("number_type", "Must be a number.")
         return value
 
-    def whole_number(self, obj: dict, key: str, path: str, *, required: bool) -> int | None:
-        value = obj.get(key)
-        if value is None:
-            if required:
-                self.fail(path, "This field is required.")
-            return None
-        # bool is a subclass of int: `true` is not an age.
-        if isinstance(value, bool) or not isinstance(value, int):
-            self.fail(path, "Must be a whole number.")
-            return None
-        if not 0 <= value <= MAX_YEARS:
-            self.fail(path, f"Must be between 0 and {MAX_YEARS}.")
-            return None
+
+class ReactionInput(_Model):
+    drug: required_text("Drug that caused it")
+    date: past_date("Date of the reaction", "YYYY-MM-DD, not in the future; or give years_ago")
+    years_ago: whole(0, MAX_YEARS, "About how many years ago")
+    onset: Annotated[Literal[tuple(ONSETS)] | None, BeforeValidator(_text_or_none), Field(
+        None, title="Time from the dose to the first symptoms", validate_default=True,
+        description="Asked on every form (\"unknown\" allowed); optional in the API")]
+    dose: text("Dose", 100)
+    route: choice(ROUTES, "How it was given")
+    symptoms: codes(SYMPTOMS, "What happened", required=True)
+    recovery: choice(RECOVERIES, "Time to recovery")
+    treatment_required: Annotated[StrictBool | None, Field(None, title="Treatment was needed",
+                                                     description="null: not known")]
+    treatments: codes(TREATMENTS, "Treatment given")
+    co_medications: text("Other medicines taken at the time")
+    tolerated_since: flag("The same drug taken again since, with no reaction")
+    perioperative: flag("During an operation or anaesthesia")
+    related_tolerated: text("Related drugs taken since with no reaction")
+
+    @field_validator("years_ago")
+    @classmethod
+    def _not_with_a_date(cls, value, info: ValidationInfo):
+        if value is not None and info.data.get("date") is not None:
+            raise _fail("date_and_years", "Give either a date or years ago, not both.")
         return value
 
-    def codes(self, obj: dict, key: str, path: str, allowed: dict[str, str]) -> tuple[str, ...]:
-        value = obj.get(key)
-        if value is None:
-            return ()
-        if not isinstance(value, list):
-            self.fail(path, "Must be a list of codes.")
-            return ()
-        unknown = [v for v in value if not isinstance(v, str) or v not in allowed]
-        if unknown:
-            shown = ", ".join(repr(v)[:40] for v in unknown[:3])
-            self.fail(path, f"Unknown code(s): {shown}. Allowed: {', '.join(allowed)}.")
-            return ()
-        return tuple(dict.fromkeys(value))  # drop repeats, keep order
+    @field_validator("onset")
+    @classmethod
+    def _onset_asked_on_the_form(cls, value, info: ValidationInfo):
+        if value is None and (info.context or {}).get("form"):
+            raise _fail("onset_missing", "Choose how soon it started (\"Not known\" if nobody "
+                                         "remembers).")
+        return value or "unknown"  # the API may leave it out: not known
 
-    def past_date(self, obj: dict, key: str, path: str, today: dt.date) -> dt.date | None:
-        value = obj.get(key)
-        if value is None:
-            return None
-        if not isinstance(value, str) or not _ISO_DATE.fullmatch(value):
-            self.fail(path, "Must be a date as YYYY-MM-DD.")
-            return None
-        try:
-            when = dt.date.fromisoformat(value)
-        except ValueError:
-            self.fail(path, "Not a real date.")
-            return None
-        if when > today:
-            self.fail(path, "Cannot be in the future.")
-            return None
-        if today.year - when.year > MAX_YEARS:
-            self.fail(path, f"Cannot be more than {MAX_YEARS} years ago.")
-            return None
-        return when
+    @field_validator("symptoms")
+    @classmethod
+    def _some_symptom(cls, value):
+        if not value:
+            raise _fail("no_symptom", "Choose at least one symptom ('other' if unsure).")
+        return value
+
+    @model_validator(mode="after")
+    def _treated_means_treatment(self):
+        # Listing a treatment means treatment was required, whatever the checkbox said.
+        if self.treatments and not self.treatment_required:
+            object.__setattr__(self, "treatment_required", True)
+        return self
+
+    @cached_property
+    def drug_match(self) -> DrugMatch | None:
+        return resolve_drug(self.drug)
 
 
-def parse_referral(data: object, today: dt.date) -> ReferralInput:
-    """The referral in `data` (decoded JSON), drug names resolved to their classes.
+class TestDone(_Model):
+    kind: Literal[tuple(TESTS)] = Field(title="Test")
+    result: text("Result")
+    date: past_date("Date of the test")
+
+    @model_validator(mode="after")
+    def _says_something(self):
+        if self.result is None and self.date is None:
+            raise _fail("test_empty", "Give the result or the date of this test.")
+        return self
+
+
+class ReferralInput(_Model):
+    drug: required_text("Drug needed", "The drug needed: generic or brand name")
+    indication: text("Why it is needed")
+    urgency: Annotated[Literal[tuple(URGENCIES)], BeforeValidator(
+        lambda v: _text_or_none(v) or "routine"), Field(
+        "routine", title="Urgency", description="Default: routine")]
+    needed_by: Annotated[dt.date | None, BeforeValidator(_iso_date), Field(
+        None, title="Date the drug is next needed")]
+    chemo_cycle: whole(1, 99, "Chemotherapy cycle number", "For a chemotherapy: the next cycle")
+    premedication: text("Premedication", description="For a chemotherapy: premedication given")
+    specialist: text("Treating specialist")
+    narrative: text("Short history in your words", MAX_NARRATIVE)
+    location: text("Town or postcode", description="Lists the nearest suitable centers")
+    center_id: Annotated[StrictInt | None, Field(
+        None, ge=1, lt=2**31, title="Center",
+        description="The center you plan to ask: its listing answers what it can")]
+    aerd: Annotated[StrictBool | None, Field(
+        None, title="Aspirin-exacerbated respiratory disease",
+        description="null = infer from the reactions")]
+    today: Annotated[dt.date | None, BeforeValidator(_iso_date), Field(
+        None, title="The user's date",
+        description="Today where the user is (YYYY-MM-DD); default: the app's time zone")]
+    patient: PatientInput = Field(title="The patient")
+    reactions: Annotated[tuple[ReactionInput, ...], _at_most(MAX_REACTIONS, "reactions"), Field(
+        (), max_length=MAX_REACTIONS, title="Past reactions")]
+    tests: Annotated[tuple[TestDone, ...], _at_most(MAX_TESTS, "tests"), Field(
+        (), max_length=MAX_TESTS, title="Tests already done")]
+
+    @field_validator("needed_by")
+    @classmethod
+    def _not_long_past_or_far_ahead(cls, value, info: ValidationInfo):
+        today = _today(info)
+        if value is not None and value < today - dt.timedelta(days=31):
+            raise _fail("date_past", "Must be a date still to come (or this month).")
+        if value is not None and value.year - today.year > DATE_AHEAD_YEARS:
+            raise _fail("date_far", "Must be within {years} years.", years=DATE_AHEAD_YEARS)
+        return value
+
+    @cached_property
+    def drug_match(self) -> DrugMatch | None:
+        return resolve_drug(self.drug)
+
+
+def parse_referral(data: object, today: dt.date, *, from_form: bool = False) -> ReferralInput:
+    """The referral in `data` (decoded JSON), checked against `today` (the user's date);
+    `from_form` adds the rules of the form (each reaction's onset must be answered).
 
     Raises ReferralValidationError with every field error found. A referral with no reactions
     is accepted: the assessment then asks for specialist review.
     """
     if not isinstance(data, dict):
         raise ReferralValidationError({"": "The referral must be a JSON object."})
-    read = _Reader()
-    drug = read.text(data, "drug", "drug", required=True)
-    indication = read.text(data, "indication", "indication", required=False) or ""
-    location = read.text(data, "location", "location", required=False)
-    urgency = data.get("urgency") or "routine"
-    if not isinstance(urgency, str) or urgency not in URGENCIES:
-        read.fail("urgency", f"Must be one of: {', '.join(URGENCIES)}.")
-    aerd = read.flag(data, "aerd", "aerd", default=None)
-    patient = _read_patient(read, data.get("patient"))
-    reactions = _read_reactions(read, data.get("reactions"), today)
-    if read.errors:
-        raise ReferralValidationError(read.errors)
-    return ReferralInput(
-        drug=drug, drug_match=resolve_drug(drug), patient=patient, reactions=reactions,
-        indication=indication, urgency=urgency, location=location, aerd=aerd,
-    )
-
-
-def _read_patient(read: _Reader, obj: object) -> PatientInput | None:
-    if not isinstance(obj, dict):
-        read.fail("patient" if obj is not None else "patient.age_years",
-                  "Must be an object." if obj is not None else "This field is required.")
-        return None
-    age = read.whole_number(obj, "age_years", "patient.age_years", required=True)
-    flags = {c: read.flag(obj, c, f"patient.{c}") for c in CONDITIONS}
-    return PatientInput(age_years=age, **flags) if age is not None else None
-
-
-def _read_reactions(read: _Reader, value: object, today: dt.date) -> tuple[ReactionInput, ...]:
-    if value is None:
-        return ()
-    if not isinstance(value, list):
-        read.fail("reactions", "Must be a list.")
-        return ()
-    if len(value) > MAX_REACTIONS:
-        read.fail("reactions", f"At most {MAX_REACTIONS} reactions.")
-        return ()
-    parsed = (_read_reaction(read, item, f"reactions[{i}]", today) for i, item in enumerate(value))
-    return tuple(r for r in parsed if r is not None)
-
-
-def _read_reaction(read: _Reader, obj: object, path: str, today: dt.date) -> ReactionInput | None:
-    if not isinstance(obj, dict):
-        read.fail(path, "Must be an object.")
-        return None
-    before = len(read.errors)
-    drug = read.text(obj, "drug", f"{path}.drug", required=True)
-    when = read.past_date(obj, "date", f"{path}.date", today)
-    years_ago = read.whole_number(obj, "years_ago", f"{path}.years_ago", required=False)
-    if obj.get("date") is not None and obj.get("years_ago") is not None:
-        read.fail(f"{path}.years_ago", "Give either a date or years ago, not both.")
-    onset = obj.get("onset")
-    onset = "unknown" if onset is None else onset
-    if not isinstance(onset, str) or onset not in ONSETS:
-        read.fail(f"{path}.onset", "Choose when the reaction started ('Not known' if nobody "
-                                   "knows).")
-    symptoms = read.codes(obj, "symptoms", f"{path}.symptoms", SYMPTOMS)
-    if not symptoms:
-        read.fail(f"{path}.symptoms", "Choose at least one symptom ('other' if unsure).")
-    treatments = read.codes(obj, "treatments", f"{path}.treatments", TREATMENTS)
-    # Listing a treatment means treatment was required, whatever the answer said; no answer
-    # means not known.
-    required = read.flag(obj, "treatment_required", f"{path}.treatment_required", None)
-    required = True if treatments else required
-    tolerated = read.flag(obj, "tolerated_since", f"{path}.tolerated_since")
-    perioperative = read.flag(obj, "perioperative", f"{path}.perioperative")
-    if len(read.errors) > before:
-        return None
-    return ReactionInput(
-        drug=drug, drug_match=resolve_drug(drug), symptoms=symptoms, date=when,
-        years_ago=years_ago, onset=onset, treatment_required=required, treatments=treatments,
-        tolerated_since=tolerated, perioperative=perioperative,
-    )
+    try:
+        return ReferralInput.model_validate(data, context={"today": today, "form": from_form})
+    except ValidationError as error:
+        raise ReferralValidationError(human_errors(error)) from None
+    except RecursionError:
+        raise ReferralValidationError({"": "The referral is nested too deeply."}) from None

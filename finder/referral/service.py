@@ -6,7 +6,7 @@ The location is looked up in the offline gazetteer only, so a patient's town nev
 online geocoder or the geocoding cache.
 """
 from dataclasses import dataclass, field, replace
-from datetime import UTC, date, datetime, timedelta
+from datetime import date
 
 from sqlmodel import Session
 
@@ -21,12 +21,6 @@ from finder.search.nearest import Match, find_centers
 from finder.search.travel import travel_assistance, worth_showing
 
 NEAREST_CENTERS = 5
-
-
-def latest_date_on_earth(now: datetime | None = None) -> date:
-    """The calendar date in UTC+14, so a reaction typed as "today" in Sydney or Auckland is
-    not refused as in the future by a server that keeps UTC."""
-    return ((now or datetime.now(UTC)) + timedelta(hours=14)).date()
 
 
 @dataclass(frozen=True)
@@ -44,6 +38,7 @@ class ScreenedReferral:
     assessment: Assessment  # its questions carry what the asked center's listing answers
     nearby: Nearby | None  # None when no location was given
     asked: Center | None  # the center the questions are for: the chosen one, else the nearest
+    chosen: Center | None = None  # the center the letter is addressed to, when one was chosen
 
 
 def screen_referral(referral: ReferralInput, *, session: Session, gazetteer: Gazetteer,
@@ -51,7 +46,7 @@ def screen_referral(referral: ReferralInput, *, session: Session, gazetteer: Gaz
     """The assessment with the nearest centers and the asked center's known answers."""
     assessment = assess_referral(referral, today)
     nearby = nearby_centers(referral, assessment, session=session, gazetteer=gazetteer)
-    asked = get_center(session, center_id) if center_id else None
+    chosen = asked = get_center(session, center_id) if center_id else None
     if asked is None and nearby is not None and nearby.matches:
         asked = nearby.matches[0].center
     if asked is not None:
@@ -59,7 +54,7 @@ def screen_referral(referral: ReferralInput, *, session: Session, gazetteer: Gaz
                                     class_code(assessment.drug_match))
         assessment = replace(assessment, questions_for_center=[
             {**q, "center_id": asked.id} for q in answered])
-    return ScreenedReferral(assessment, nearby, asked)
+    return ScreenedReferral(assessment, nearby, asked, chosen)
 
 
 def nearby_centers(referral: ReferralInput, assessment: Assessment, *, session: Session,

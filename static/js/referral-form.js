@@ -1,16 +1,18 @@
 // The referral form's progressive enhancement: add and remove reaction fieldsets, move focus
-// to the list of problems, and a print button on the result page. Without JavaScript the form
-// shows three reaction fieldsets and the server ignores the empty ones.
+// to the list of problems, and send the browser's date. Without JavaScript the "Add another
+// reaction" button asks the server for the form with one more fieldset.
 (function () {
   "use strict";
 
   var summary = document.getElementById("error-summary");
   if (summary) summary.focus();
 
-  var printButton = document.getElementById("print-referral");
-  if (printButton) {
-    printButton.hidden = false;
-    printButton.addEventListener("click", function () { window.print(); });
+  // The user's own date, so the letter is dated where they are, not where the server is.
+  var today = document.getElementById("client-today");
+  if (today) {
+    var now = new Date();
+    var pad = function (n) { return (n < 10 ? "0" : "") + n; };
+    today.value = now.getFullYear() + "-" + pad(now.getMonth() + 1) + "-" + pad(now.getDate());
   }
 
   var list = document.getElementById("reaction-list");
@@ -50,7 +52,8 @@
     window.setTimeout(function () { status.textContent = text; }, 50);
   }
 
-  addButton.addEventListener("click", function () {
+  addButton.addEventListener("click", function (event) {
+    event.preventDefault();  // without JavaScript the server adds the fieldset instead
     if (fieldsets().length >= max) return;
     var index = String(nextIndex());
     // The template holds only our own markup with empty values: safe to rewrite as text.

@@ -1,12 +1,15 @@
-"""The referral as a FHIR R4 Bundle (validated with fhir.resources R4B) and as a letter."""
+"""The referral as a FHIR R4 Bundle, validated with fhir.resources R4B and fhirclient."""
+import json
 from datetime import UTC, date, datetime
 
 import pytest
+from fhir.resources.R4B import get_fhir_model_class
 from fhir.resources.R4B.bundle import Bundle
+from fhirclient.models.bundle import Bundle as ClientBundle
 
 from finder.fhir import ATC, SNOMED
 from finder.referral.assess import SYMPTOMS, assess_referral, parse_referral
-from finder.referral.fhir import SNOMED_MANIFESTATIONS, referral_bundle, referral_text
+from finder.referral.fhir import SNOMED_MANIFESTATIONS, SNOMED_ROUTES, referral_bundle
 
 TODAY = date(2026, 1, 15)
 NOW = datetime(2026, 1, 15, 9, 30, tzinfo=UTC)
@@ -72,7 +75,7 @@ def test_every_reference_resolves_to_an_entry_of_the_right_type():
         if resource["resourceType"] == "ServiceRequest":
             assert kinds[resource["subject"]["reference"]] == "Patient"
             assert {kinds[r["reference"]] for r in resource["supportingInfo"]} == {
-                "AllergyIntolerance"}
+                "AllergyIntolerance", "MedicationStatement"}
 
 
 def test_patient_is_anonymous():
@@ -156,11 +159,89 @@ def test_service_request_is_a_draft_proposal_with_the_verdict():
     assert "(candidate)" in notes and "spirometry" in notes
 
 
-def test_letter_summarises_history_and_verdict():
-    parsed = parse_referral(EXAMPLE, TODAY)
-    text = referral_text(parsed, assess_referral(parsed, TODAY))
-    for words in ("carboplatin (Platinum compounds)", "ovarian cancer", "54 years old",
-                  "Hives (urticaria)", "2025-03-01", "about 10 years ago",
-                  "Adrenaline", "Taken again since", "may be an option", "spirometry"):
-        assert words in text
-    assert "Broken Hill" not in text
+FULL = {
+    **EXAMPLE, "needed_by": "2026-02-20", "chemo_cycle": 4, "premedication": "dexamethasone",
+    "specialist": "Dr A Jones, oncology", "narrative": "Flushed and hypotensive at cycle 3.",
+    "patient": {"age_years": 9, "weight_kg": 31.5, "ace_inhibitor": True, "beta_blocker": True,
+                "current_medicines": "enalapril 5 mg daily"},
+    "reactions": [
+        {"drug": "carboplatin", "date": "2025-03-01", "symptoms": ["urticaria", "hypotension"],
+         "onset": "under_1h", "recovery": "under_24h", "dose": "450 mg", "route": "iv",
+         "treatments": ["adrenaline"], "co_medications": "ondansetron",
+         "related_tolerated": "cisplatin 2024"},
+        {"drug": "amoxicillin", "years_ago": 0, "symptoms": ["rash"], "route": "inhaled"},
+    ],
+    "tests": [{"kind": "tryptase", "result": "14.2 ug/L", "date": "2025-03-01"},
+              {"kind": "skin_prick", "result": "negative"}],
+}
+
+
+def test_every_resource_validates_on_its_own_and_the_bundle_parses_in_fhirclient_strict():
+    _, bundle = build(FULL)
+    for entry in bundle["entry"]:
+        resource = entry["resource"]
+        get_fhir_model_class(resource["resourceType"]).model_validate(resource)
+    Bundle.model_validate(bundle)
+    parsed = ClientBundle(bundle, strict=True)
+    assert len(parsed.entry) == len(bundle["entry"])
+    kinds = [e.resource.resource_type for e in parsed.entry]
+    assert kinds.count("AllergyIntolerance") == 2 and kinds.count("Observation") == 2
+
+
+def test_fhirclient_strict_refuses_a_broken_bundle():
+    """The strict parse above can fail: a reaction without its required manifestation."""
+    _, bundle = build(FULL)
+    broken = json.loads(json.dumps(bundle))
+    allergy = next(e for e in broken["entry"]
+                   if e["resource"]["resourceType"] == "AllergyIntolerance")
+    allergy["resource"]["reaction"][0]["severity"] = 7
+    with pytest.raises(Exception):
+        ClientBundle(broken, strict=True)
+
+
+def test_reaction_carries_onset_route_substance_and_timing():
+    _, bundle = build(FULL)
+    carboplatin, amoxicillin = resources(bundle, "AllergyIntolerance")
+    event = carboplatin["reaction"][0]
+    assert event["onset"] == "2025-03-01"
+    assert event["substance"]["text"] == "carboplatin"
+    assert event["substance"]["coding"][0]["system"] == ATC
+    assert event["exposureRoute"]["coding"][0] == {
+        "system": SNOMED, "code": SNOMED_ROUTES["iv"][0], "display": "Intravenous route"}
+    assert "under 1 hour" in event["description"] and "450 mg" in event["description"]
+    assert "within a day" in event["description"]
+    assert "cisplatin 2024" in carboplatin["note"][0]["text"]
+    # A route with no verified concept goes as text; a reaction this year has no exact date.
+    assert amoxicillin["reaction"][0]["exposureRoute"] == {"text": "Inhaled"}
+    assert "onset" not in amoxicillin["reaction"][0]
+    assert "this year" in amoxicillin["note"][0]["text"]
+
+
+def test_medicines_and_tests_become_medication_statements_and_observations():
+    _, bundle = build(FULL)
+    statements = resources(bundle, "MedicationStatement")
+    active = [s for s in statements if s["status"] == "active"]
+    assert {c["code"] for s in active for c in s["medicationCodeableConcept"].get("coding", [])} \
+        == {"C07", "C09A"}
+    assert any(s["medicationCodeableConcept"]["text"] == "enalapril 5 mg daily" for s in active)
+    (at_reaction,) = [s for s in statements if s["status"] == "completed"]
+    assert at_reaction["medicationCodeableConcept"]["text"] == "ondansetron"
+    assert at_reaction["effectiveDateTime"] == "2025-03-01"
+    tryptase, skin = resources(bundle, "Observation")
+    assert (tryptase["status"], tryptase["valueString"], tryptase["effectiveDateTime"]) == (
+        "final", "14.2 ug/L", "2025-03-01")
+    assert skin["code"]["text"] == "Skin prick test" and "effectiveDateTime" not in skin
+
+
+@pytest.mark.parametrize("urgency, priority", [("routine", "routine"), ("soon", "urgent"),
+                                               ("urgent", "asap")])
+def test_service_request_priority_occurrence_and_history(urgency, priority):
+    _, bundle = build({**FULL, "urgency": urgency})
+    (request,) = resources(bundle, "ServiceRequest")
+    assert request["priority"] == priority
+    assert request["occurrenceDateTime"] == "2026-02-20"
+    notes = " ".join(n["text"] for n in request["note"])
+    for words in ("next cycle 4", "dexamethasone", "Dr A Jones", "Weight 31.5 kg",
+                  "hypotensive at cycle 3"):
+        assert words in notes
+    assert "occurrenceDateTime" not in resources(build(EXAMPLE)[1], "ServiceRequest")[0]

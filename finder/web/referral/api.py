@@ -6,22 +6,12 @@ import json
 
 from flask import Blueprint, jsonify, request
 
-from finder.referral.assess import (
-    CONDITIONS,
-    ONSETS,
-    SYMPTOMS,
-    TREATMENTS,
-    URGENCIES,
-    VERDICTS,
-    Note,
-    ReferralValidationError,
-    parse_referral,
-)
-from finder.referral.schema import MAX_REACTIONS, MAX_TEXT, MAX_YEARS
+from finder.referral.assess import VERDICTS, Note
+from finder.referral.schema import ReferralInput, ReferralValidationError, parse_referral
 from finder.vocabulary import ALL_DRUG_CLASSES
 from finder.web.core.errors import error_response
 from finder.web.core.extensions import csrf
-from finder.web.referral.views import centers_json, screened, today
+from finder.web.referral.views import centers_json, screened, today_for
 
 bp = Blueprint("api_referral", __name__, url_prefix="/api")
 csrf.exempt(bp)
@@ -37,7 +27,10 @@ def assess():
     except (ValueError, RecursionError):  # RecursionError: absurdly deep nesting
         return error_response(400, "The body is not valid JSON.", "invalid_json")
     try:
-        referral = parse_referral(_whole_numbers_as_int(data), today())
+        data = _whole_numbers_as_int(data)
+        referral = parse_referral(data, today_for(data))
+    except RecursionError:
+        return error_response(400, "The body is nested too deeply.", "invalid_json")
     except ReferralValidationError as error:
         return error_response(400, "The referral has errors: see `fields`.", "invalid",
                               fields=error.errors)
@@ -51,19 +44,14 @@ def assess():
 
 
 def _whole_numbers_as_int(data):
-    """JSON does not tell 54 from 54.0 (JSON Schema calls both integers): read a whole float
-    in an integer field as an int. Anything else is left for parse_referral to judge."""
-    def whole(obj, key):
-        value = obj.get(key)
-        if isinstance(value, float) and value.is_integer() and abs(value) < 1e6:
-            obj[key] = int(value)
-
+    """JSON does not tell 54 from 54.0 (JSON Schema calls both integers): read every whole
+    float as an int. Anything else is left for the model to judge."""
+    if isinstance(data, float) and data.is_integer() and abs(data) < 1e6:
+        return int(data)
     if isinstance(data, dict):
-        if isinstance(data.get("patient"), dict):
-            whole(data["patient"], "age_years")
-        for reaction in data.get("reactions") if isinstance(data.get("reactions"), list) else ():
-            if isinstance(reaction, dict):
-                whole(reaction, "years_ago")
+        return {key: _whole_numbers_as_int(value) for key, value in data.items()}
+    if isinstance(data, list):
+        return [_whole_numbers_as_int(value) for value in data]
     return data
 
 
@@ -78,31 +66,6 @@ def _note() -> dict:
             "properties": {"code": {"type": "string"}, "message": {"type": "string"}}}
 
 
-OPTIONAL_FLAG = {"type": ["boolean", "null"], "description": "null or absent: false"}
-
-
-def _reaction_schema() -> dict:
-    return {"type": "object", "required": ["drug", "symptoms"], "properties": {
-        "drug": {"type": "string", "pattern": r"\S", "maxLength": MAX_TEXT},
-        "date": {"type": ["string", "null"], "format": "date",
-                 "description": "YYYY-MM-DD, not in the future; or give years_ago"},
-        "years_ago": {"type": ["integer", "null"], "minimum": 0, "maximum": MAX_YEARS},
-        "onset": {**_codes(ONSETS), "type": ["string", "null"], "enum": [*ONSETS, None],
-                  "description": "How long after the dose the reaction began; null or absent: "
-                                 "unknown. Within 6 hours is immediate (EAACI/ENDA)."},
-        "symptoms": {"type": "array", "minItems": 1, "items": _codes(SYMPTOMS)},
-        "treatment_required": {"type": ["boolean", "null"],
-                               "description": "null or absent: not known, which PEN-FAST "
-                                              "counts as treatment required. Listing "
-                                              "treatments makes it true."},
-        "perioperative": {"type": ["boolean", "null"],
-                          "description": "During an operation or anaesthesia; null: false"},
-        "treatments": {"type": ["array", "null"], "items": _codes(TREATMENTS)},
-        "tolerated_since": {"type": ["boolean", "null"],
-                            "description": "The drug was taken again since without a reaction"},
-    }}
-
-
 def verdict_description() -> str:
     """Every verdict with what it means, from the one source the page and letter use."""
     return "\n".join(["The screening verdict:"] + [
@@ -110,25 +73,22 @@ def verdict_description() -> str:
 
 
 def request_schema() -> dict:
-    """The JSON referral that parse_referral reads."""
-    patient = {"type": "object", "required": ["age_years"], "properties": {
-        "age_years": {"type": "integer", "minimum": 0, "maximum": MAX_YEARS},
-        **{code: OPTIONAL_FLAG for code in CONDITIONS}}}
-    return {"type": "object", "required": ["drug", "patient"], "properties": {
-        "drug": {"type": "string", "pattern": r"\S", "maxLength": MAX_TEXT,
-                 "description": "The drug needed: generic or brand name"},
-        "indication": {"type": ["string", "null"], "maxLength": MAX_TEXT},
-        "urgency": {"enum": [*URGENCIES, None], "description": "Default: routine"},
-        "location": {"type": ["string", "null"], "maxLength": MAX_TEXT,
-                     "description": "Town or postcode: lists the nearest suitable centers"},
-        "center_id": {"type": "integer", "minimum": 1,
-                      "description": "The center you plan to ask: its listing answers what it can"},
-        "aerd": {"type": ["boolean", "null"],
-                 "description": "Aspirin-exacerbated respiratory disease; null = infer"},
-        "patient": patient,
-        "reactions": {"type": ["array", "null"], "maxItems": MAX_REACTIONS,
-                      "items": _reaction_schema()},
-    }}
+    """The JSON referral: the input model's own JSON Schema, its definitions inlined so the
+    schema stands alone inside the OpenAPI document."""
+    schema = ReferralInput.model_json_schema(mode="validation")
+    definitions = schema.pop("$defs", {})
+
+    def inline(node):
+        if isinstance(node, dict):
+            ref = node.get("$ref", "")
+            if ref.startswith("#/$defs/"):
+                return inline(definitions[ref.removeprefix("#/$defs/")])
+            return {key: inline(value) for key, value in node.items()}
+        if isinstance(node, list):
+            return [inline(item) for item in node]
+        return node
+
+    return inline(schema)
 
 
 def response_schema() -> dict:

@@ -1,10 +1,11 @@
-"""The referral builder: a form, the screening result as a printable letter, and downloads.
+"""The referral builder: a form, the result (letter to print, patient handout, downloads).
 
 Nothing typed here is stored or logged. The form is POSTed, so no detail lands in a URL or an
 access log (only a search's drug and location prefill the form by GET). The result page carries
-the submitted JSON back in hidden fields, and each download parses and assesses it again.
-The location is looked up in the offline gazetteer only: it is neither sent to an online
-geocoder nor written to the geocoding cache.
+the submitted fields back in hidden inputs: "Change answers" and choosing a center post them
+again, and each download parses and assesses the JSON again. The patient's name and birth date
+and the doctor's details are typed on the result page and never sent here (static JS fills the
+printed letter). The location is looked up in the offline gazetteer only.
 """
 import json
 from datetime import date
@@ -12,22 +13,20 @@ from datetime import date
 from flask import Blueprint, abort, make_response, render_template, request
 from werkzeug.datastructures import MultiDict
 
-from finder.referral.assess import (
-    CONDITIONS,
-    ONSETS,
-    SYMPTOMS,
-    TREATMENTS,
-    URGENCIES,
-    Assessment,
+from finder.referral import codes
+from finder.referral.assess import Assessment, assess_referral
+from finder.referral.dates import user_today
+from finder.referral.fhir import referral_bundle
+from finder.referral.handout import build_handout
+from finder.referral.letter import REACTION_COLUMNS, build_letter, letter_text
+from finder.referral.schema import (
+    MAX_NARRATIVE,
+    MAX_REACTIONS,
     ReferralInput,
     ReferralValidationError,
-    assess_referral,
     parse_referral,
 )
-from finder.referral.fhir import referral_bundle, referral_text
-from finder.referral.schema import MAX_REACTIONS
-from finder.referral.service import Nearby, ScreenedReferral, latest_date_on_earth, screen_referral
-from finder.vocabulary import DRUG_CLASSES
+from finder.referral.service import Nearby, ScreenedReferral, screen_referral
 from finder.web.core.context import db, geocoder, settings
 from finder.web.core.params import text_arg
 from finder.web.directory.present import center_public, listing_freshness
@@ -35,19 +34,20 @@ from finder.web.referral import form as fields
 
 bp = Blueprint("referral", __name__)
 
+# Fields of the form page itself, not answers: never carried back into the form.
+_NOT_ANSWERS = {"csrf_token", "add_reaction", "center"}
 
 
-def today() -> date:
-    return latest_date_on_earth()
+def today_for(data: object) -> date:
+    """The user's date: the one their browser sent, else today in the app's time zone."""
+    claimed = data.get("today") if isinstance(data, dict) else None
+    return user_today(claimed, settings().timezone)
 
 
 def screened(referral: ReferralInput, data: dict) -> ScreenedReferral:
     """The referral screened against this app's directory and gazetteer."""
-    center_id = data.get("center_id") if isinstance(data, dict) else None
-    if not (isinstance(center_id, int) and not isinstance(center_id, bool) and 0 < center_id < 2**31):
-        center_id = None
-    return screen_referral(referral, session=db(), gazetteer=geocoder().gazetteer, today=today(),
-                           center_id=center_id)
+    return screen_referral(referral, session=db(), gazetteer=geocoder().gazetteer,
+                           today=today_for(data), center_id=referral.center_id)
 
 
 def centers_json(nearby: Nearby | None) -> list[dict]:
@@ -59,42 +59,59 @@ def centers_json(nearby: Nearby | None) -> list[dict]:
 def form():
     prefill = MultiDict({"drug": text_arg("drug") or "", "location": text_arg("location") or "",
                          "center": text_arg("center", max_length=10) or ""})
-    return _form_page(prefill, list(range(fields.EMPTY_REACTIONS_SHOWN)))
+    return _form_page(prefill, [0])
+
+
+@bp.post("/referral/edit")
+def edit():
+    """The form again, filled with everything as it was typed (posted back, nothing stored)."""
+    return _form_page(request.form, fields.reaction_indices(request.form) or [0])
 
 
 @bp.post("/referral/result")
 def result():
-    data, kept = fields.referral_from_form(request.form)
+    slots = fields.reaction_indices(request.form) or [0]
+    if "add_reaction" in request.form:  # the button works without JavaScript too
+        return _form_page(request.form, slots + [max(slots) + 1] if len(slots) < MAX_REACTIONS
+                          else slots)
+    data, kept, test_kinds = fields.referral_from_form(request.form)
+    today = today_for(data)
     try:
-        referral = parse_referral(data, today())
+        referral = parse_referral(data, today, from_form=True)
     except ReferralValidationError as error:
-        slots = fields.reaction_indices(request.form) or [0]
-        return _form_page(request.form, slots, fields.field_errors(error.errors, kept), 400)
+        return _form_page(request.form, slots, fields.field_errors(error.errors, kept, test_kinds),
+                          400)
     outcome = screened(referral, data)
+    chosen = outcome.chosen
+    travel = outcome.nearby.travel if outcome.nearby else None
     page = render_template(
         "referral/result.html", referral=referral, assessment=outcome.assessment,
-        nearby=outcome.nearby, asked=outcome.asked, submitted=json.dumps(data),
+        nearby=outcome.nearby, chosen=chosen, submitted=json.dumps(data),
+        answers=[(k, v) for k, v in request.form.items(multi=True) if k not in _NOT_ANSWERS],
+        letter=build_letter(referral, outcome.assessment, today, chosen),
+        handout=build_handout(outcome.assessment, chosen, travel),
+        columns=REACTION_COLUMNS,
         freshness={m.center.id: listing_freshness(m.center, settings())
                    for m in (outcome.nearby.matches if outcome.nearby else [])},
-        verdict_label=outcome.assessment.verdict_label, today=today(), onsets=ONSETS,
-        symptoms=SYMPTOMS, treatments=TREATMENTS, urgencies=URGENCIES, conditions=CONDITIONS,
-        drug_classes=DRUG_CLASSES)
+        verdict_label=outcome.assessment.verdict_label)
     return _private(make_response(page))
 
 
 @bp.post("/referral/download/fhir")
 def download_fhir():
-    referral, assessment = _resubmitted()
-    bundle = referral_bundle(referral, assessment, today())
-    return _attachment(json.dumps(bundle, indent=2), "application/fhir+json", "json")
+    referral, assessment, today = _resubmitted()
+    bundle = referral_bundle(referral, assessment, today)
+    return _attachment(json.dumps(bundle, indent=2), "application/fhir+json", "json", today)
 
 
 @bp.post("/referral/download/text")
 def download_text():
-    referral, assessment = _resubmitted()
-    outcome = screened(referral, {})
-    letter = referral_text(referral, assessment) + _nearby_text(outcome.nearby)
-    return _attachment(letter, "text/plain; charset=utf-8", "txt")
+    referral, assessment, today = _resubmitted()
+    outcome = screen_referral(referral, session=db(), gazetteer=geocoder().gazetteer,
+                              today=today, center_id=referral.center_id)
+    letter = build_letter(referral, outcome.assessment, today, outcome.chosen)
+    return _attachment(letter_text(letter) + _nearby_text(outcome.nearby),
+                       "text/plain; charset=utf-8", "txt", today)
 
 
 def _form_page(values: MultiDict, slots: list[int], errors: dict | None = None,
@@ -102,20 +119,21 @@ def _form_page(values: MultiDict, slots: list[int], errors: dict | None = None,
     errors = errors or {}
     page = render_template(
         "referral/form.html", form=values, slots=slots, errors=errors,
-        summary=fields.error_summary(errors, slots), conditions=CONDITIONS,
-        urgencies=URGENCIES, symptoms=SYMPTOMS, treatments=TREATMENTS, onsets=ONSETS,
+        summary=fields.error_summary(errors, slots), codes=codes, labels=fields.labels(),
         symptom_groups=fields.SYMPTOM_GROUPS, symptom_hints=fields.SYMPTOM_HINTS,
-        max_reactions=MAX_REACTIONS, empty_form=MultiDict())
+        max_reactions=MAX_REACTIONS, max_narrative=MAX_NARRATIVE, empty_form=MultiDict())
     return _private(make_response(page, status))
 
 
-def _resubmitted() -> tuple[ReferralInput, Assessment]:
+def _resubmitted() -> tuple[ReferralInput, Assessment, date]:
     """The referral the result page handed back, parsed and assessed again."""
     try:
-        referral = parse_referral(json.loads(request.form.get("referral", "")), today())
+        data = json.loads(request.form.get("referral", ""))
+        today = today_for(data)
+        referral = parse_referral(data, today)
     except (ValueError, RecursionError):  # ReferralValidationError is a ValueError
         abort(400, "The referral could not be read. Go back to the form and submit it again.")
-    return referral, assess_referral(referral, today())
+    return referral, assess_referral(referral, today), today
 
 
 def _nearby_text(nearby: Nearby | None) -> str:
@@ -139,10 +157,10 @@ def _unconfirmed(center) -> str:
             "stale": " (not confirmed recently: call before you travel)"}.get(state, "")
 
 
-def _attachment(body: str, mimetype: str, extension: str):
+def _attachment(body: str, mimetype: str, extension: str, today: date):
     response = make_response(body)
     response.headers["Content-Type"] = mimetype
-    name = f"desensitization-referral-{today().isoformat()}.{extension}"
+    name = f"desensitization-referral-{today.isoformat()}.{extension}"
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     return _private(response)
 
