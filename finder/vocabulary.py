@@ -75,6 +75,19 @@ tk tl tn to tr ts tt tw ty ug uk ur uz ve vi vo wa wo xh yi yo za zh zu
 """.split())
 
 
+# English names of the community languages most spoken at home in Australia after English
+# (ABS Census 2021), for pages; other tags are shown as typed.
+LANGUAGE_NAMES = {"ar": "Arabic", "zh": "Chinese", "el": "Greek", "hi": "Hindi", "it": "Italian",
+                  "ko": "Korean", "pa": "Punjabi", "es": "Spanish", "tl": "Tagalog",
+                  "vi": "Vietnamese", "ne": "Nepali", "ur": "Urdu", "fa": "Persian",
+                  "ta": "Tamil", "ja": "Japanese", "fr": "French", "de": "German"}
+
+
+def language_name(tag: str) -> str:
+    """"Vietnamese" for "vi"; "Chinese" for "zh-Hant"; an unknown tag as it is."""
+    return LANGUAGE_NAMES.get(tag.split("-")[0], tag)
+
+
 def is_language_tag(tag: str) -> bool:
     """A BCP 47 tag of language[-Script][-REGION] shape with a known two-letter language."""
     match = re.fullmatch(r"([a-z]{2,3})(-[A-Z][a-z]{3})?(-(?:[A-Z]{2}|[0-9]{3}))?", tag)

@@ -43,9 +43,9 @@ def test_results_are_an_ordered_list_nearest_first(client, make_center):
     assert results.index("Brisbane clinic") < results.index("Gold Coast clinic")
     assert "km</strong> away" in results
     assert "Accepting referrals" in results and "About 6 weeks" in results
-    assert "Public (no charge" in results and "vi" in results
+    assert "Public (no charge" in results and "Languages: Vietnamese" in results
     assert "Telehealth pre-assessment" in results and "Sees children" in results
-    assert "Demonstration listing, not verified by the center" in results
+    assert results.count('class="freshness"') == 2  # one freshness line per card
     assert "chip-match" in results  # the drug's class is highlighted
     assert "/referral?drug=amoxicillin&amp;location=Brisbane+QLD+4000" in results
     assert "2 centers, nearest first" in html
@@ -55,17 +55,29 @@ def test_unknown_drug_is_answered_plainly_and_the_search_still_runs(client, make
     make_center(name="Any clinic")
     response, html = page(client, location="Brisbane", drug="xyzzyquux")
     assert response.status_code == 200
-    assert "“xyzzyquux” is not in our list; ask an allergist whether it can be desensitized" in html
+    assert "“xyzzyquux” is not in our list, so these centers are not filtered by drug" in html
     assert "Any clinic" in html
 
 
-def test_ambiguous_place_offers_did_you_mean_links_keeping_the_other_fields(client, make_center):
+def test_an_ambiguous_place_is_asked_about_keeping_the_other_fields(client, make_center):
     make_center()
-    response, html = page(client, location="Roma", drug="carboplatin", radius_km="500")
+    response, html = page(client, location="St Marys", drug="carboplatin", radius_km="500")
     assert response.status_code == 200
-    assert "Did you mean" in html
+    assert "Which St Marys?" in html and 'class="results' not in html
     links = [parse_qs(urlsplit(unescape(h)).query) for h in re.findall(r'href="(/search\?[^"]*)"', html)]
-    assert {"location": ["Rome, Italy"], "drug": ["carboplatin"], "radius_km": ["500"]} in links
+    choices = [link["location"][0] for link in links if "location" in link]
+    assert choices[:3] == ["St Marys SA 5042", "St Marys TAS 7215", "St Marys NSW 2760"]
+    assert {"location": ["St Marys NSW 2760"], "drug": ["carboplatin"], "radius_km": ["500"]} in links
+    chosen, html = page(client, location="St Marys NSW 2760", drug="carboplatin")
+    assert "Centers near St Marys NSW 2760" in html
+
+
+def test_a_dominant_place_offers_its_namesakes_as_one_line(client, make_center):
+    make_center()
+    html = page(client, location="Perth", drug="carboplatin")[1]
+    assert "Centers near Perth WA 6000" in html and "Not your place?" in html
+    links = [parse_qs(urlsplit(unescape(h)).query) for h in re.findall(r'href="(/search\?[^"]*)"', html)]
+    assert {"location": ["Perth TAS 7300"], "drug": ["carboplatin"]} in links
 
 
 @pytest.mark.parametrize(("typed", "message"), [
@@ -118,7 +130,8 @@ def test_listing_text_is_escaped_in_the_list_and_the_map_data(client, make_cente
 def test_regional_patients_are_told_telehealth_may_save_a_trip(client, make_center):
     make_center()
     html = page(client, **MOUNT_ISA)[1]
-    assert "You live in a remote community (MM6)" in html and "telehealth pre-assessment" in html
+    assert "You live in a remote community" in html and "telehealth pre-assessment" in html
+    assert "MM6" not in html
     assert "You live in" not in page(client, location="Brisbane")[1]
 
 
@@ -154,7 +167,7 @@ def test_the_map_is_data_plus_static_scripts_without_inline_script(client, make_
     assert data["origin"]["label"] == "Brisbane QLD 4000"
     assert data["centers"] == [{"id": center.id, "name": "Clinic", "locality": "Brisbane",
                                 "lat": -27.47, "lon": 153.02, "distance_km": data["centers"][0]["distance_km"],
-                                "url": f"/centers/{center.id}"}]
+                                "url": f"/centers/{center.id}?location=Brisbane+QLD+4000"}]
     assert 'id="map_results"' in html and "/static/js/results-map.js" in html
     for tag in re.findall(r"<script\b[^>]*>", html):
         assert "src=" in tag or 'type="application/json"' in tag, tag
@@ -204,7 +217,7 @@ def test_travel_help_shows_for_regional_patients_and_when_likely_only(client, ma
     _, city = page(client, location="Brisbane")  # MM1, nearest center in town
     assert "Help with travel costs" not in city
     _, remote = page(client, location="Mount Isa")  # MM6, the nearest center ~1,500 km away
-    assert "Help with travel costs: Patient Travel Subsidy Scheme" in remote
+    assert "Help with travel costs:</strong> Patient Travel Subsidy Scheme (PTSS)" in remote
     assert "you may be eligible" in remote
 
 
