@@ -10,7 +10,7 @@ from finder.vocabulary import DRUG_CLASSES
 from finder.web.core.context import db, geocoder, settings
 from finder.web.directory.present import listing_state
 from finder.web.search.cache import cached
-from finder.web.search.query import read_search_query
+from finder.web.search.query import read_search_form
 
 bp = Blueprint("search", __name__)
 FIRST_SHOWN = 3  # the notices panel follows the first few results
@@ -34,7 +34,11 @@ def _build_map(state) -> None:
 @bp.get("/search")
 @cached
 def results():
-    query = read_search_query(max_limit=25)
+    query, errors = read_search_form(max_limit=25)
+    if errors:  # every problem at once, the rest of what was typed kept
+        typed = {**query.form(), **{name: request.args.get(name) for name in errors}}
+        return render_template("search/results.html", form=typed, outcome=None,
+                               errors=errors), 400
     if not query.has_place:  # first visit: the empty form
         return render_template("search/results.html", form=query.form(), outcome=None)
     outcome = run_search(query, session=db(), geocoder=geocoder())

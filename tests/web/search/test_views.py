@@ -112,7 +112,9 @@ def test_bad_parameters_are_a_400_page_with_a_message(client, params):
     response, html = page(client, **params)
     assert response.status_code == 400
     assert "text/html" in response.content_type
-    assert "We could not do that" in html or "could not" in html.lower()
+    assert "Please check" in html
+    shown = re.sub(r"<[^>]+>", " ", html.split('<form class="search-form"')[0])
+    assert not re.search(r"\b(radius_km|lat|lon|limit)\b|must be|valid", shown)  # no jargon
 
 
 @pytest.mark.parametrize("name", ["<img src=x onerror=alert(1)>", "${alert(1)}", "{{ 7*7 }}",
@@ -234,3 +236,49 @@ def test_did_you_mean_links_ignore_foreign_parameters(client, make_center, extra
     assert response.status_code == 200
     links = re.findall(r'href="(/search\?[^"]*)"', html)
     assert links and all("endpoint" not in link and "_external" not in link for link in links)
+
+
+def test_bad_values_get_human_messages_all_at_once_and_keep_the_rest(client):
+    response = client.get("/search", query_string={
+        "location": "Broken Hill", "drug": "carboplatin", "radius_km": "abc", "age": "300",
+        "language": "klingon!", "route": "rectal"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "Please check these 4 things" in html
+    for message in ("Choose a maximum distance from the list.", "from 0 to 120",
+                    "Choose a language from the list.", "Choose how the drug is given"):
+        assert message in html
+    shown = re.sub(r"<[^>]+>", " ", html.split('<form class="search-form"')[0])
+    for jargon in ("radius_km", "must be between", "Input should be", "language code"):
+        assert jargon not in shown  # the messages a person reads
+    assert 'value="Broken Hill"' in html and 'value="carboplatin"' in html
+    assert 'value="300"' in html  # what was typed comes back to be corrected
+
+
+def test_the_center_page_carries_the_search_onward(client, make_center):
+    center = make_center(name="Platinum clinic", drug_classes=["platinum"],
+                         organisation="Broken Hill Health Service, Far West LHD",
+                         locality="Broken Hill", region="NSW", postcode="2880",
+                         lat=-31.96, lon=141.46, country="AU")
+    html = page(client, location="Broken Hill", drug="carboplatin")[1]
+    link = unescape(re.search(r'href="(/centers/\d+\?[^"]+)"', html).group(1))
+    assert parse_qs(urlsplit(link).query) == {"location": ["Broken Hill NSW 2880"],
+                                              "drug": ["carboplatin"]}
+    detail = client.get(link).get_data(as_text=True)
+    assert "from Broken Hill NSW 2880" in detail
+    assert "https://www.openstreetmap.org/directions?engine=fossgis_osrm_car&amp;route=" in detail
+    assert "Back to results" in detail and "Prepare a referral for this center" in detail
+    assert "What to tell your GP" in detail and "reaction history" in detail
+    assert "Broken Hill NSW 2880</dd>" in detail.replace("\n", "") or ", AU" not in detail
+    plain = client.get(f"/centers/{center.id}").get_data(as_text=True)
+    assert "Back to results" not in plain and "Directions" not in plain
+
+
+def test_paused_centers_follow_accepting_ones_at_a_similar_distance(client, make_center):
+    make_center(name="Paused clinic", lat=-27.47, lon=153.02, accepting_referrals="paused")
+    make_center(name="Open clinic", lat=-27.50, lon=153.00, accepting_referrals="yes")
+    make_center(name="Far clinic", lat=-33.87, lon=151.21, accepting_referrals="yes")
+    html = page(client, location="Brisbane")[1]
+    order = [html.index(name) for name in ("Open clinic", "Paused clinic", "Far clinic")]
+    assert order == sorted(order)
+    assert "status-badge-paused" in html and "Referrals paused" in html
