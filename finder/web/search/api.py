@@ -163,7 +163,8 @@ def openapi_paths() -> dict:
              param("lon", "Longitude, with lat", {"type": "number", "minimum": -180,
                                                    "maximum": 180}),
              param("drug", "A drug's generic or brand name", text),
-             param("child", "true: only centers that see children (under 18)", BOOL),
+             param("child", "true: the patient is a child (under 18): only centers that see "
+                    "children. Without child or age the patient is taken to be an adult", BOOL),
              param("route", "How the drug is given", {"type": "string", "enum": list(ROUTES)}),
              param("radius_km", "Maximum distance in km; when nothing lies within it, the "
                     "nearest beyond it are returned with outside_radius true",

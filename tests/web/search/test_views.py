@@ -282,3 +282,13 @@ def test_paused_centers_follow_accepting_ones_at_a_similar_distance(client, make
     order = [html.index(name) for name in ("Open clinic", "Paused clinic", "Far clinic")]
     assert order == sorted(order)
     assert "status-badge-paused" in html and "Referrals paused" in html
+
+
+def test_a_search_is_for_an_adult_unless_it_says_child_or_age(client, make_center):
+    make_center(name="Kids clinic", age_min_years=0, age_max_years=17)
+    make_center(name="Adult clinic", age_min_years=18, lat=-27.5, lon=153.0)
+    adult = page(client, location="Brisbane")[1]
+    assert "Adult clinic" in adult and "Kids clinic" not in adult
+    child = page(client, location="Brisbane", child="true")[1]
+    assert "Kids clinic" in child and "Adult clinic" not in child
+    assert "Kids clinic" in page(client, location="Brisbane", age="9")[1]
