@@ -19,7 +19,7 @@
   cluster.options.iconCreateFunction = function (group) {
     var count = group.getChildCount();
     var icon = L.divIcon({
-      html: "<span aria-hidden=\"true\">" + count + "</span>",
+      html: "<div><span aria-hidden=\"true\">" + count + "</span></div>",
       className: "marker-cluster marker-cluster-small",
       iconSize: L.point(40, 40),
     });
@@ -31,7 +31,6 @@
   function nameClusters() {
     document.querySelectorAll(".marker-cluster").forEach(function (node) {
       var count = node.textContent.trim();
-      node.setAttribute("role", "img");
       node.setAttribute("aria-label", count + " centers");
       node.title = count + " centers";
     });
