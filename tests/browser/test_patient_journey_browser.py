@@ -95,6 +95,7 @@ def test_an_ambiguous_place_is_asked_about_first(page, live_server):
     assert choices[:3] == ["St Marys SA 5042", "St Marys TAS 7215", "St Marys NSW 2760"]
     assert not any("United States" in c or "Canada" in c for c in choices)
     assert page.locator("ol.results").count() == 0  # nothing guessed
+    screen_shot(page, "journey-which-place-phone")
     assert run_axe(page) == []
     page.get_by_role("link", name="St Marys NSW 2760").click()
     assert page.locator("#results-title").inner_text() == "Centers near St Marys NSW 2760"
@@ -171,6 +172,7 @@ def test_the_center_page_is_the_next_step(page, live_server):
     assert page.blocked == []  # nothing left the app, the directions link included
     assert run_axe(page) == []
     save_screenshot(page, "journey-center-phone")
+    screen_shot(page, "journey-center-phone")
     page.get_by_role("link", name="← Back to results").click()
     assert page.locator("#results-title").inner_text() == "Centers near Broken Hill NSW 2880"
 
