@@ -33,9 +33,10 @@ def home():
 
 @bp.get("/directory")
 def directory_page():
-    drug_class = choice_arg("drug_class", DRUG_CLASSES)
-    pediatric = bool_arg("pediatric")
-    words = text_arg("q", max_length=100)
+    errors = {}
+    drug_class = _or_note(errors, "drug_class", lambda: choice_arg("drug_class", DRUG_CLASSES))
+    pediatric = _or_note(errors, "pediatric", lambda: bool_arg("pediatric"))
+    words = _or_note(errors, "q", lambda: text_arg("q", max_length=100))
     page = directory.list_centers(db(), drug_class=drug_class, pediatric=pediatric or None,
                                   limit=10_000)
     shown = [c for c in page.items if named_by(c, words)]
@@ -44,9 +45,25 @@ def directory_page():
         grouped.setdefault(center.country, {}).setdefault(center.region or "", []).append(center)
     freshness = {c.id: listing_freshness(c, settings()) for c in shown}
     return render_template("public/directory.html", grouped=grouped, total=len(shown),
-                           freshness=freshness, words=words,
+                           freshness=freshness, words=words, errors=errors,
                            drug_class=drug_class, pediatric=pediatric,
                            drug_classes=DRUG_CLASSES, drug_groups=DRUG_GROUPS)
+
+
+DIRECTORY_MESSAGES = {
+    "drug_class": "Choose a drug class from the list: showing every class.",
+    "pediatric": "Tick “Sees children” or leave it empty: showing every center.",
+    "q": "Type at most 100 letters of a name or town: showing every center.",
+}
+
+
+def _or_note(errors: dict, name: str, read):
+    """The filter's value, or None with a message for people when it cannot be used."""
+    try:
+        return read()
+    except HTTPException:
+        errors[name] = DIRECTORY_MESSAGES[name]
+        return None
 
 
 def named_by(center, words: str | None) -> bool:

@@ -50,6 +50,15 @@ def test_directory_filters_by_name_or_town_without_javascript(client, directory_
     assert f"1 center listed matching “{words}”" in page
 
 
+def test_bad_directory_filters_are_explained_in_words_and_the_list_still_shows(client,
+                                                                               directory_rows):
+    response = client.get("/directory?drug_class=magic&pediatric=perhaps&q=" + "x" * 101)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and "Kids Allergy" in page
+    assert "Choose a drug class from the list" in page and "Tick “Sees children”" in page
+    assert "must be" not in page and "drug_class" not in page.split("<form")[0]
+
+
 def test_empty_directory_says_so(client):
     assert "No center matches" in client.get("/directory?drug_class=carbapenems").get_data(as_text=True)
 
