@@ -9,6 +9,7 @@ from finder.vocabulary import (
     COSTS,
     DRUG_CLASSES,
     DRUG_GROUPS,
+    LANGUAGE_NAMES,
     REFERRAL_FROM,
     WEEKDAY_NAMES,
     language_name,
@@ -41,7 +42,8 @@ def directory_page():
     return render_template("public/directory.html", grouped=grouped, total=len(shown),
                            freshness=freshness, words=words, errors=errors,
                            drug_class=drug_class, pediatric=pediatric,
-                           drug_classes=DRUG_CLASSES, drug_groups=DRUG_GROUPS)
+                           drug_classes=DRUG_CLASSES,
+                           drug_groups=DRUG_GROUPS), 400 if errors else 200
 
 
 DIRECTORY_MESSAGES = {
@@ -78,6 +80,7 @@ def _language_name(tag: str) -> str:
 def _vocabulary():
     """Labels every template may need for listing facts."""
     return {"accepting": ACCEPTING_REFERRALS, "referral_from": REFERRAL_FROM, "costs": COSTS,
+            "language_names": LANGUAGE_NAMES,
             "weekday_names": WEEKDAY_NAMES}
 
 
