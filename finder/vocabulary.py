@@ -48,6 +48,7 @@ ROUTES = {"iv": "Intravenous", "oral": "Oral", "subcutaneous": "Subcutaneous"}
 CENTER_STATUSES = ("pending", "active", "archived")
 
 ACCEPTING_REFERRALS = {"yes": "Accepting referrals", "paused": "Referrals paused",
+                       "closed": "Closed to new referrals",
                        "unknown": "Referral status not reported"}
 
 REFERRAL_FROM = {"gp": "GP", "specialist": "Specialist",

@@ -256,8 +256,8 @@ def paused_last(pairs):
         size = next((i for i, p in enumerate(rest) if p[0] > first + max(20.0, 0.1 * first)),
                     len(rest))
         group, rest = rest[:size], rest[size:]
-        out += [p for p in group if p[1].accepting_referrals != "paused"]
-        out += [p for p in group if p[1].accepting_referrals == "paused"]
+        out += [p for p in group if p[1].accepting_referrals not in ("paused", "closed")]
+        out += [p for p in group if p[1].accepting_referrals in ("paused", "closed")]
     return out
 
 
@@ -331,7 +331,7 @@ def random_directory(session, seed: int, count: int) -> None:
             age_min_years=age_min,
             age_max_years=rng.choice([None, 17, 65]) if age_min in (None, 0, 5) else None,
             telehealth_preassessment=rng.random() < 0.4,
-            accepting_referrals=rng.choice(["yes", "yes", "paused", "unknown"]),
+            accepting_referrals=rng.choice(["yes", "yes", "paused", "closed", "unknown"]),
             cost=rng.choice(["public", "private", "both", "unknown"]),
             languages=rng.sample(["en", "vi", "zh-Hant", "ar"], rng.randint(0, 2)),
             status=rng.choice(["active"] * 8 + ["pending", "archived"]),

@@ -275,13 +275,15 @@ def test_the_center_page_carries_the_search_onward(client, make_center):
 
 
 def test_paused_centers_follow_accepting_ones_at_a_similar_distance(client, make_center):
+    make_center(name="Closed clinic", lat=-27.469, lon=153.021, accepting_referrals="closed")
     make_center(name="Paused clinic", lat=-27.47, lon=153.02, accepting_referrals="paused")
     make_center(name="Open clinic", lat=-27.50, lon=153.00, accepting_referrals="yes")
     make_center(name="Far clinic", lat=-33.87, lon=151.21, accepting_referrals="yes")
     html = page(client, location="Brisbane")[1]
-    order = [html.index(name) for name in ("Open clinic", "Paused clinic", "Far clinic")]
-    assert order == sorted(order)
+    order = [html.index(name) for name in ("Open clinic", "Closed clinic", "Far clinic")]
+    assert order == sorted(order) and html.index("Paused clinic") < html.index("Far clinic")
     assert "status-badge-paused" in html and "Referrals paused" in html
+    assert "status-badge-closed" in html and "Closed to new referrals" in html
 
 
 def test_a_search_is_for_an_adult_unless_it_says_child_or_age(client, make_center):
