@@ -55,6 +55,7 @@ ROUTES = {"iv": "Intravenous", "oral": "Oral", "subcutaneous": "Subcutaneous"}
 CENTER_STATUSES = ("pending", "active", "archived")
 
 ACCEPTING_REFERRALS = {"yes": "Accepting referrals", "paused": "Referrals paused",
+                       "closed": "Closed to new referrals",
                        "unknown": "Referral status not reported"}
 
 REFERRAL_FROM = {"gp": "GP", "specialist": "Specialist",
@@ -80,6 +81,19 @@ lo lt lu lv mg mh mi mk ml mn mr ms mt my na nb nd ne ng nl nn no nr nv ny oc oj
 pl ps pt qu rm rn ro ru rw sa sc sd se sg si sk sl sm sn so sq sr ss st su sv sw ta te tg th ti
 tk tl tn to tr ts tt tw ty ug uk ur uz ve vi vo wa wo xh yi yo za zh zu
 """.split())
+
+
+# English names of the community languages most spoken at home in Australia after English
+# (ABS Census 2021), for pages; other tags are shown as typed.
+LANGUAGE_NAMES = {"ar": "Arabic", "zh": "Chinese", "el": "Greek", "hi": "Hindi", "it": "Italian",
+                  "ko": "Korean", "pa": "Punjabi", "es": "Spanish", "tl": "Tagalog",
+                  "vi": "Vietnamese", "ne": "Nepali", "ur": "Urdu", "fa": "Persian",
+                  "ta": "Tamil", "ja": "Japanese", "fr": "French", "de": "German"}
+
+
+def language_name(tag: str) -> str:
+    """"Vietnamese" for "vi"; "Chinese" for "zh-Hant"; an unknown tag as it is."""
+    return LANGUAGE_NAMES.get(tag.split("-")[0], tag)
 
 
 def is_language_tag(tag: str) -> bool:

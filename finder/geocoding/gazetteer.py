@@ -28,6 +28,10 @@ __all__ = ["SCHEMA_VERSION", "build_gazetteer", "gazetteer_is_current", "open_ga
            "Gazetteer", "GeocodeResult"]
 
 FUZZY_CUTOFF = 80
+# A place is taken without asking only when it is at least this many times as populous as
+# every namesake in the home country (Perth WA over Perth TAS); otherwise the page asks.
+DOMINANT_RATIO = 10
+MAX_CHOICES = 8
 NOT_FOUND_HINT = "No place matched: try a postcode or a nearby town."
 _PLACE_COLUMNS = "id, label, country, region, postcode, lat, lon, population, remoteness, kind"
 _JOINED_PLACE_COLUMNS = ", ".join(f"p.{column}" for column in _PLACE_COLUMNS.split(", "))
@@ -47,11 +51,17 @@ class GeocodeResult:
     candidates: list[Place] = field(default_factory=list)
     fuzzy: bool = False
     message: str | None = None
+    ambiguous: bool = False  # several home places of comparable size: ask which one
+
+    @property
+    def choices(self) -> list[Place]:
+        """The match and its candidates, in the order a "which one?" question offers them."""
+        return ([self.match] if self.match else []) + list(self.candidates)
 
     def to_dict(self) -> dict:
         return {"query": self.query, "match": self.match.to_dict() if self.match else None,
                 "candidates": [c.to_dict() for c in self.candidates],
-                "fuzzy": self.fuzzy, "message": self.message}
+                "fuzzy": self.fuzzy, "message": self.message, "ambiguous": self.ambiguous}
 
 
 def gazetteer_is_current(path) -> bool:
@@ -103,7 +113,9 @@ class Gazetteer:
         for attempt in parsed.attempts:
             rows = self._exact(attempt, parsed.postcode)
             if rows:
-                return self._prefer_home_typo(query, attempt, rows) or self._result(query, rows)
+                return (self._prefer_home_typo(query, attempt, rows)
+                        or self._ask_when_ambiguous(query, attempt, parsed, rows)
+                        or self._result(query, rows))
         if parsed.postcode:
             in_postcode = self._postcode_result(query, parsed)
             if in_postcode:
@@ -174,7 +186,11 @@ class Gazetteer:
                 key = (row[2] != self.default_country, alternate,
                        bool(postcode) and row[4] != postcode, row[0], 100.0, row)
                 rank[row[0]] = min(key, rank.get(row[0], key))
-        return [r[-2:] for r in sorted(rank.values())]
+        ranked = sorted(rank.values())
+        if ranked and ranked[0][:2] == (False, False):
+            # a home place under its own name: former names and places abroad are noise
+            ranked = [r for r in ranked if r[:2] == (False, False)]
+        return [r[-2:] for r in ranked]
 
     def _rows_named(self, norm: str, filters: list[tuple]) -> list[tuple[bool, tuple]]:
         """(is an alternate name, place row) for places called `norm`, biggest first."""
@@ -236,6 +252,24 @@ class Gazetteer:
         home = self._fuzzy(Attempt(attempt.name), cutoff=88)
         home = [(s, r) for s, r in home if r[2] == self.default_country]
         return self._result(query, home + rows, fuzzy=True) if home else None
+
+    def _ask_when_ambiguous(self, query, attempt, parsed, rows) -> GeocodeResult | None:
+        """Namesakes at home with none dominating (no state or postcode typed): every one of
+        them as a choice, most populous first; None when one place can be taken."""
+        if attempt.region or attempt.qualifier or parsed.postcode:
+            return None
+        home, seen = [], set()
+        for _, row in rows:
+            place = _place(row)
+            key = _without_postcode(place)
+            if place.country == self.default_country and key not in seen:
+                seen.add(key)
+                home.append((row[7] or 0, place))
+        home.sort(key=lambda pair: -pair[0])
+        if len(home) < 2 or home[0][0] >= max(1, DOMINANT_RATIO * home[1][0]):
+            return None
+        places = [place for _, place in home[:MAX_CHOICES]]
+        return GeocodeResult(query, places[0], places[1:], ambiguous=True)
 
     def _postcode_result(self, query: str, parsed: ParsedQuery) -> GeocodeResult | None:
         place = self.postcode(parsed.postcode)

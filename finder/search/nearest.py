@@ -210,6 +210,21 @@ def _regional_order(pairs: list, k: int, exact: _Geodesic) -> list:
     return out
 
 
+NOT_TAKING_REFERRALS = {"paused", "closed"}
+
+
+def paused_after_accepting(matches: list[Match]) -> list[Match]:
+    """Among centers at a similar distance (the regional telehealth reach), those whose
+    referrals are paused or closed go after the rest: still listed and marked, never hidden."""
+    out, rest = [], list(matches)
+    while rest:
+        reach = _reach(rest[0].distance_km, True)
+        size = next((i for i, m in enumerate(rest) if m.distance_km > reach), len(rest))
+        group, rest = rest[:size], rest[size:]
+        out += sorted(group, key=lambda m: m.center.accepting_referrals in NOT_TAKING_REFERRALS)
+    return out
+
+
 def find_centers(place: Place, *, session: Session, drug_class: str | None = None,
                  child: bool = False, route: str | None = None, radius_km: float | None = None,
                  limit: int = 10, accepting: bool | None = None, cost: str | None = None,
@@ -292,7 +307,7 @@ def _rank(session, origin, fitting, shown, limit, regional, radius, count_refusi
         shown = [p for p in shown if exact.within(p, radius)]
     ranked = _regional_order(shown, limit, exact) if regional else _nearest(shown, limit, exact)
     centers = {c.id: c for c in _load(session, [r.id for _, r in ranked])}
-    matches = [Match(centers[r.id], d) for d, r in ranked]
+    matches = paused_after_accepting([Match(centers[r.id], d) for d, r in ranked])
     left_out = 0
     if count_refusing:
         farthest = max((d for d, _ in ranked), default=None)  # nothing listed: all count

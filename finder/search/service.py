@@ -10,6 +10,7 @@ from finder.geocoding import GeocodeInputError, GeocodeResult, GeocodingService
 from finder.geocoding.place import Place
 from finder.search.nearest import SearchResult, find_centers
 from finder.search.travel import travel_assistance
+from finder.vocabulary import ADULT_AGE
 
 NOT_FOUND = "We could not find that place. Try a postcode or a nearby town."
 
@@ -53,6 +54,14 @@ class SearchOutcome:
     candidates: list[Place] = field(default_factory=list)
 
 
+def _patient_age(query: SearchQuery) -> int | None:
+    """A search is for one patient: neither "for a child" nor an age means an adult, so a
+    children's hospital is not offered to a grown-up (nor an adults-only clinic to a child)."""
+    if query.age is not None or query.child:
+        return query.age
+    return ADULT_AGE
+
+
 def run_search(query: SearchQuery, *, session: Session, geocoder: GeocodingService) -> SearchOutcome:
     """Everything the results need; a place that cannot be found leaves `result` None."""
     outcome = SearchOutcome(query)
@@ -78,6 +87,6 @@ def run_search(query: SearchQuery, *, session: Session, geocoder: GeocodingServi
         drug_class=outcome.drug.listed_class if outcome.drug else None,
         child=query.child, route=query.route, radius_km=query.radius_km, limit=query.limit,
         accepting=query.accepting or None, cost=query.cost, language=query.language,
-        telehealth=query.telehealth or None, age=query.age)
+        telehealth=query.telehealth or None, age=_patient_age(query))
     outcome.travel = travel_assistance(outcome.place, outcome.result.matches)
     return outcome

@@ -45,6 +45,11 @@ def schemes() -> dict[str, Scheme]:
         }
 
 
+# Modified Monash classes 3-7 in words (Department of Health, Modified Monash Model 2019).
+REMOTENESS_WORDS = {3: "a large rural town", 4: "a medium rural town", 5: "a small rural town",
+                    6: "a remote community", 7: "a very remote community"}
+
+
 def worth_showing(place, assistance: dict | None) -> bool:
     """Pages and letters show travel help to regional patients (MM3-MM7), and to anyone whose
     trip likely qualifies; the API always returns it for an Australian origin."""

@@ -52,7 +52,7 @@ def test_hostile_names_stay_text_in_list_and_popups(page, live_server):
         popup = page.locator(".leaflet-popup-content strong")
         popup.wait_for()
         assert popup.inner_text() == name
-    assert page.locator("ol.results h3").all_inner_texts() == HOSTILE
+    assert page.locator("ol.results .department").all_inner_texts() == HOSTILE
     assert page.dialogs == []
     assert "49" not in page.locator("ol.results").inner_text()
 
@@ -130,7 +130,7 @@ def test_granted_geolocation_searches_near_the_browser(page, live_server):
     expect(page.locator("#lat")).not_to_have_value("")
     with page.expect_navigation():
         page.locator("button[type=submit]").click()
-    assert page.locator("ol.results h3").first.inner_text() == "Melbourne allergy clinic"
+    assert page.locator("ol.results .department").first.inner_text() == "Melbourne allergy clinic"
 
 
 @pytest.mark.parametrize("path", ["/", "/search?location=Brisbane&drug=amoxicillin",

@@ -123,7 +123,40 @@ def test_ambiguous_names_offer_up_to_five_candidates_with_region(gazetteer, type
 def test_the_default_country_is_a_parameter(gazetteer_path):
     british = open_gazetteer(gazetteer_path, default_country="GB")
     assert british.search("Perth").match.country == "GB"
-    assert british.search("Perth").candidates[0].country == "AU"
+    assert all(c.country == "GB" for c in british.search("Perth").candidates)
+
+
+@pytest.mark.parametrize("typed, first, also", [
+    ("St Marys", "St Marys SA 5042", {"St Marys NSW 2760", "St Marys TAS 7215"}),
+    ("Richmond", "Richmond VIC 3121", {"Richmond NSW 2753", "Richmond SA 5033"}),
+])
+def test_namesakes_of_comparable_size_are_asked_about(gazetteer, typed, first, also):
+    result = gazetteer.search(typed)
+    assert result.ambiguous is True and result.to_dict()["ambiguous"] is True
+    labels = [place.label for place in result.choices]
+    assert labels[0] == first and also <= set(labels)
+    assert {place.country for place in result.choices} == {"AU"}  # nothing abroad offered
+
+
+@pytest.mark.parametrize("typed, chosen", [
+    ("Perth", "Perth WA 6000"),  # hundreds of times Perth TAS
+    ("Maitland", "Maitland NSW 2320"),
+    ("St Marys NSW", "St Marys NSW 2760"),  # the state typed
+    ("Richmond 3121", "Richmond VIC 3121"),  # the postcode typed
+])
+def test_a_dominant_or_qualified_place_is_taken_without_asking(gazetteer, typed, chosen):
+    result = gazetteer.search(typed)
+    assert (result.match.label, result.ambiguous) == (chosen, False)
+
+
+@pytest.mark.parametrize("typed", ["Broken Hill", "Perth", "Richmond", "Maitland"])
+def test_former_names_and_places_abroad_only_when_nothing_at_home_matches(gazetteer, typed):
+    result = gazetteer.search(typed)
+    assert {place.country for place in result.choices} == {"AU"}
+
+
+def test_a_place_only_abroad_is_still_found(gazetteer):
+    assert gazetteer.search("Kabwe").match.country == "ZM"
 
 
 @pytest.mark.parametrize("typed, remoteness", [

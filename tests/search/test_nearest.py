@@ -248,6 +248,19 @@ def test_bounding_box_holds_every_point_within_the_distance():
 
 # --- prefilter = full scan ---------------------------------------------------------------
 
+def paused_last(pairs):
+    """Within runs of similar distance (20 km or 10%), paused centers after the others."""
+    out, rest = [], list(pairs)
+    while rest:
+        first = rest[0][0]
+        size = next((i for i, p in enumerate(rest) if p[0] > first + max(20.0, 0.1 * first)),
+                    len(rest))
+        group, rest = rest[:size], rest[size:]
+        out += [p for p in group if p[1].accepting_referrals not in ("paused", "closed")]
+        out += [p for p in group if p[1].accepting_referrals in ("paused", "closed")]
+    return out
+
+
 def full_scan_find_centers(place, *, session, drug_class=None, child=False, route=None,
                            radius_km=None, limit=10, accepting=None, cost=None, language=None,
                            telehealth=None, age=None):
@@ -285,6 +298,7 @@ def full_scan_find_centers(place, *, session, drug_class=None, child=False, rout
     within = [p for p in eligible if radius_km is None or p[0] <= radius_km]
     outside = bool(radius_km is not None and not within and eligible)
     chosen = regional_order(within if within else eligible)[:limit]
+    chosen = paused_last(chosen)
     farthest = max((d for d, _ in chosen), default=None)  # nothing listed: every one counts
     left_out = 0
     if accepting:
@@ -317,7 +331,7 @@ def random_directory(session, seed: int, count: int) -> None:
             age_min_years=age_min,
             age_max_years=rng.choice([None, 17, 65]) if age_min in (None, 0, 5) else None,
             telehealth_preassessment=rng.random() < 0.4,
-            accepting_referrals=rng.choice(["yes", "yes", "paused", "unknown"]),
+            accepting_referrals=rng.choice(["yes", "yes", "paused", "closed", "unknown"]),
             cost=rng.choice(["public", "private", "both", "unknown"]),
             languages=rng.sample(["en", "vi", "zh-Hant", "ar"], rng.randint(0, 2)),
             status=rng.choice(["active"] * 8 + ["pending", "archived"]),

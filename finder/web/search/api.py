@@ -54,7 +54,8 @@ def geocode():
     if found.match is None:
         abort(404, found.message or "No place matched: try a postcode or a nearby town.")
     return jsonify({"query": query, "match": found.match.to_dict(),
-                    "candidates": [c.to_dict() for c in found.candidates]})
+                    "candidates": [c.to_dict() for c in found.candidates],
+                    "ambiguous": found.ambiguous})
 
 
 @bp.get("/search")
@@ -71,6 +72,7 @@ def search():
     return jsonify({
         "origin": outcome.place.to_dict(),
         "candidates": [c.to_dict() for c in outcome.candidates],
+        "ambiguous": bool(outcome.geocoded and outcome.geocoded.ambiguous),
         "drug": outcome.drug.to_dict() if outcome.drug else None,
         "unknown_drug": outcome.unknown_drug,
         "results": [{"center": center_public(m.center, settings()),
@@ -83,6 +85,11 @@ def search():
 
 
 # --- the OpenAPI description of these operations (merged by finder.web.core.openapi) ----------
+
+AMBIGUOUS = {"type": "boolean", "description": "true when several places in the default "
+             "country share the name and none dominates: ask which one (match, then candidates, "
+             "most populous first)"}
+
 
 def openapi_paths() -> dict:
     text = {"type": "string", "maxLength": 200}
@@ -110,9 +117,10 @@ def openapi_paths() -> dict:
                              "distance_km": {"type": "number", "minimum": 0},
                              "outside_radius": {"type": "boolean"}}}
     search = {"type": "object",
-              "required": ["origin", "candidates", "drug", "unknown_drug", "results",
+              "required": ["origin", "candidates", "ambiguous", "drug", "unknown_drug", "results",
                            "outside_radius", "left_out_not_accepting", "travel_assistance"],
               "properties": {"origin": place, "candidates": {"type": "array", "items": place},
+                             "ambiguous": AMBIGUOUS,
                              "drug": {"oneOf": [drug, {"type": "null"}]},
                              "unknown_drug": nullable,
                              "results": {"type": "array", "items": result},
@@ -142,9 +150,10 @@ def openapi_paths() -> dict:
         "/api/geocode": get(
             "The place a text names, with other candidates",
             [{**q, "required": True}],
-            {"type": "object", "required": ["query", "match", "candidates"],
+            {"type": "object", "required": ["query", "match", "candidates", "ambiguous"],
              "properties": {"query": {"type": "string"}, "match": place,
-                            "candidates": {"type": "array", "items": place}}},
+                            "candidates": {"type": "array", "items": place},
+                            "ambiguous": AMBIGUOUS}},
             400, 404, 429, 503),
         "/api/search": get(
             "The nearest suitable centers, nearest first",
@@ -154,7 +163,8 @@ def openapi_paths() -> dict:
              param("lon", "Longitude, with lat", {"type": "number", "minimum": -180,
                                                    "maximum": 180}),
              param("drug", "A drug's generic or brand name", text),
-             param("child", "true: only centers that see children (under 18)", BOOL),
+             param("child", "true: the patient is a child (under 18): only centers that see "
+                    "children. Without child or age the patient is taken to be an adult", BOOL),
              param("route", "How the drug is given", {"type": "string", "enum": list(ROUTES)}),
              param("radius_km", "Maximum distance in km; when nothing lies within it, the "
                     "nearest beyond it are returned with outside_radius true",
@@ -171,7 +181,8 @@ def openapi_paths() -> dict:
              param("age", "The patient's age in years", {"type": "integer", "minimum": 0,
                                                           "maximum": 120})],
             search, 400, 404, 429, 503,
-            description="Give location, or lat and lon. An ambiguous location uses the best "
-                        "match and lists the others in candidates; an unknown drug is named in "
+            description="Give location, or lat and lon. An ambiguous location (ambiguous: "
+                        "true) uses the most populous match and lists the others in "
+                        "candidates, so a client can ask which was meant; an unknown drug is named in "
                         "unknown_drug and the search runs without the drug filter."),
     }

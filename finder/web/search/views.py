@@ -5,17 +5,16 @@ from flask import Blueprint, current_app, render_template, request, url_for
 
 from finder.search.maps import build_base_map, map_data
 from finder.search.service import SearchOutcome, SearchQuery, run_search
-from finder.search.travel import worth_showing
+from finder.search.travel import REMOTENESS_WORDS, worth_showing
 from finder.vocabulary import DRUG_CLASSES
 from finder.web.core.context import db, geocoder, settings
 from finder.web.directory.present import listing_state
 from finder.web.search.cache import cached
-from finder.web.search.query import read_search_query
+from finder.web.search.query import read_search_form
 
 bp = Blueprint("search", __name__)
+FIRST_SHOWN = 3  # the notices panel follows the first few results
 
-REGIONAL_WORDS = {3: "a large rural town", 4: "a medium rural town", 5: "a small rural town",
-                  6: "a remote community", 7: "a very remote community"}
 
 
 @bp.record_once
@@ -35,10 +34,18 @@ def _build_map(state) -> None:
 @bp.get("/search")
 @cached
 def results():
-    query = read_search_query(max_limit=25)
+    query, errors = read_search_form(max_limit=25)
+    if errors:  # every problem at once, the rest of what was typed kept
+        typed = {**query.form(), **{name: request.args.get(name) for name in errors}}
+        return render_template("search/results.html", form=typed, outcome=None,
+                               errors=errors), 400
     if not query.has_place:  # first visit: the empty form
         return render_template("search/results.html", form=query.form(), outcome=None)
     outcome = run_search(query, session=db(), geocoder=geocoder())
+    if outcome.geocoded and outcome.geocoded.ambiguous:  # "Which St Marys?": ask first
+        return render_template("search/which_place.html", outcome=outcome, form=query.form(),
+                               choices=[(c, _search_url(outcome, c.label))
+                                        for c in outcome.geocoded.choices])
     return render_template("search/results.html", **_page(outcome))
 
 
@@ -56,8 +63,10 @@ def _page(outcome: SearchOutcome) -> dict:
     now = datetime.now(UTC)
     matches = outcome.result.matches if outcome.result else []
     items = [(m, listing_state(m.center, settings(), now=now)) for m in matches]
-    center_urls = {m.center.id: url_for("public.center_page", center_id=m.center.id) for m in matches}
     place = outcome.place
+    context = _search_args(outcome, place.label) if place else {}
+    center_urls = {m.center.id: url_for("public.center_page", center_id=m.center.id, **context)
+                   for m in matches}
     return {
         "form": outcome.query.form(), "outcome": outcome, "items": items, "place": place,
         "location_error": outcome.location_error,
@@ -65,10 +74,11 @@ def _page(outcome: SearchOutcome) -> dict:
         "map_json": _map_json(outcome, items, center_urls) if place else None,
         "center_urls": center_urls,
         "travel_worth_showing": place is not None and worth_showing(place, outcome.travel),
-        "regional_words": REGIONAL_WORDS.get(place.remoteness) if place else None,
+        "regional_words": REMOTENESS_WORDS.get(place.remoteness) if place else None,
         "referral_url": _referral_url(outcome),
         "candidate_links": [(c.label, _search_url(outcome, c.label)) for c in outcome.candidates],
-        "drug_classes": DRUG_CLASSES,
+        "drug_classes": DRUG_CLASSES, "first_shown": FIRST_SHOWN,
+        "printed_on": now.date(),
     }
 
 
@@ -88,9 +98,16 @@ def _referral_url(outcome: SearchOutcome) -> str:
 
 
 def _search_url(outcome: SearchOutcome, label: str) -> str:
-    """This search again, for another place: the parsed query's fields that differ from the
-    defaults (never raw query-string keys, which could steer url_for), as a relative URL."""
+    """This search again, for another place, as a relative URL."""
+    return url_for("search.results", **_search_args(outcome, label))
+
+
+def _search_args(outcome: SearchOutcome, label: str) -> dict:
+    """The parsed query's fields that differ from the defaults (never raw query-string keys,
+    which could steer url_for), with `label` as the place: what a link carries onward."""
     defaults = SearchQuery().form()
     args = {name: value for name, value in outcome.query.form().items()
             if name not in ("location", "lat", "lon") and value != defaults[name]}
-    return url_for("search.results", location=label, **args)
+    if outcome.query.lat is not None and outcome.place and outcome.place.kind == "coordinates":
+        return {"lat": outcome.query.lat, "lon": outcome.query.lon, **args}
+    return {"location": label, **args}

@@ -1,4 +1,6 @@
 """Public pages and the read API: filters, paging, error bodies, escaping, no 500s."""
+import re
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -28,12 +30,33 @@ def test_home_explains_the_service_and_offers_the_search(client):
 
 def test_directory_groups_by_country_and_state_and_filters(client, directory_rows):
     page = client.get("/directory").get_data(as_text=True)
-    assert page.index("Australia") < page.index("New Zealand")
-    assert "<h3>QLD</h3>" in page and "<h3>WA</h3>" in page
+    assert page.index('id="country-AU"') < page.index('id="country-NZ"')
+    assert re.search(r'<h3 id="region-AU-QLD">QLD <span class="section-count">\(1 center\)', page)
+    assert '<a href="#region-AU-WA">WA (1)</a>' in page  # a jump link with its count
     platinum = client.get("/directory?drug_class=platinum").get_data(as_text=True)
     assert "Brisbane Adult Clinic" in platinum and "Kids Allergy" not in platinum
     kids = client.get("/directory?pediatric=true").get_data(as_text=True)
     assert "Kids Allergy" in kids and "Brisbane Adult Clinic" not in kids and "Auckland Service" in kids
+
+
+@pytest.mark.parametrize("words, shown, hidden", [
+    ("perth", "Kids Allergy", "Brisbane Adult Clinic"),  # a town
+    ("brisbane adult", "Brisbane Adult Clinic", "Kids Allergy"),  # words of the name
+])
+def test_directory_filters_by_name_or_town_without_javascript(client, directory_rows, words,
+                                                               shown, hidden):
+    page = client.get("/directory", query_string={"q": words}).get_data(as_text=True)
+    assert shown in page and hidden not in page
+    assert f"1 center listed matching “{words}”" in page
+
+
+def test_bad_directory_filters_are_explained_in_words_and_the_list_still_shows(client,
+                                                                               directory_rows):
+    response = client.get("/directory?drug_class=magic&pediatric=perhaps&q=" + "x" * 101)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400 and "Kids Allergy" in page
+    assert "Choose a drug class from the list" in page and "Tick “Sees children”" in page
+    assert "must be" not in page and "drug_class" not in page.split("<form")[0]
 
 
 def test_empty_directory_says_so(client):

@@ -46,7 +46,16 @@ def test_geocode_returns_the_match_and_candidates(client):
     body = get(client, "/api/geocode", q="Roma").json
     assert body["match"]["label"] == "Roma QLD 4455"
     assert body["match"]["remoteness"] == {"class": 4, "label": "MM4 medium rural town"}
-    assert any(c["country"] == "IT" for c in body["candidates"])
+    assert body["candidates"] == [] and body["ambiguous"] is False  # Rome is not offered
+
+
+def test_geocode_and_search_say_when_a_name_is_ambiguous(client):
+    body = get(client, "/api/geocode", q="St Marys").json
+    assert body["ambiguous"] is True
+    assert "St Marys NSW 2760" in [c["label"] for c in body["candidates"]]
+    search = get(client, "/api/search", location="St Marys").json
+    assert search["ambiguous"] is True and search["candidates"]
+    assert get(client, "/api/search", location="Perth").json["ambiguous"] is False
 
 
 @pytest.mark.parametrize(("q", "status", "words"), [
@@ -116,9 +125,9 @@ def test_outside_radius_fallback(client, make_center):
 
 
 def test_ambiguous_location_uses_the_best_match_and_lists_candidates(client, two_centers):
-    body = get(client, "/api/search", location="Roma").json
-    assert body["origin"]["label"] == "Roma QLD 4455"
-    assert {c["label"] for c in body["candidates"]} >= {"Rome, Italy"}
+    body = get(client, "/api/search", location="Richmond").json
+    assert body["origin"]["label"] == "Richmond VIC 3121" and body["ambiguous"] is True
+    assert {c["label"] for c in body["candidates"]} >= {"Richmond NSW 2753"}
 
 
 def test_travel_assistance_in_australia_and_null_abroad(client, two_centers):

@@ -43,9 +43,9 @@ def test_results_are_an_ordered_list_nearest_first(client, make_center):
     assert results.index("Brisbane clinic") < results.index("Gold Coast clinic")
     assert "km</strong> away" in results
     assert "Accepting referrals" in results and "About 6 weeks" in results
-    assert "Public (no charge" in results and "vi" in results
+    assert "Public (no charge" in results and "Languages: Vietnamese" in results
     assert "Telehealth pre-assessment" in results and "Sees children" in results
-    assert "Demonstration listing, not verified by the center" in results
+    assert results.count('class="freshness"') == 2  # one freshness line per card
     assert "chip-match" in results  # the drug's class is highlighted
     assert "/referral?drug=amoxicillin&amp;location=Brisbane+QLD+4000" in results
     assert "2 centers, nearest first" in html
@@ -55,7 +55,7 @@ def test_unknown_drug_is_answered_plainly_and_the_search_still_runs(client, make
     make_center(name="Any clinic")
     response, html = page(client, location="Brisbane", drug="xyzzyquux")
     assert response.status_code == 200
-    assert "“xyzzyquux” is not in our list; ask an allergist whether it can be desensitized" in html
+    assert "“xyzzyquux” is not in our list, so these centers are not filtered by drug" in html
     assert "Any clinic" in html
 
 
@@ -67,13 +67,25 @@ def test_a_drug_outside_the_listed_classes_does_not_filter_the_centers(client, m
     assert "Platinum clinic" in html
 
 
-def test_ambiguous_place_offers_did_you_mean_links_keeping_the_other_fields(client, make_center):
+def test_an_ambiguous_place_is_asked_about_keeping_the_other_fields(client, make_center):
     make_center()
-    response, html = page(client, location="Roma", drug="carboplatin", radius_km="500")
+    response, html = page(client, location="St Marys", drug="carboplatin", radius_km="500")
     assert response.status_code == 200
-    assert "Did you mean" in html
+    assert "Which St Marys?" in html and 'class="results' not in html
     links = [parse_qs(urlsplit(unescape(h)).query) for h in re.findall(r'href="(/search\?[^"]*)"', html)]
-    assert {"location": ["Rome, Italy"], "drug": ["carboplatin"], "radius_km": ["500"]} in links
+    choices = [link["location"][0] for link in links if "location" in link]
+    assert choices[:3] == ["St Marys SA 5042", "St Marys TAS 7215", "St Marys NSW 2760"]
+    assert {"location": ["St Marys NSW 2760"], "drug": ["carboplatin"], "radius_km": ["500"]} in links
+    chosen, html = page(client, location="St Marys NSW 2760", drug="carboplatin")
+    assert "Centers near St Marys NSW 2760" in html
+
+
+def test_a_dominant_place_offers_its_namesakes_as_one_line(client, make_center):
+    make_center()
+    html = page(client, location="Perth", drug="carboplatin")[1]
+    assert "Centers near Perth WA 6000" in html and "Not your place?" in html
+    links = [parse_qs(urlsplit(unescape(h)).query) for h in re.findall(r'href="(/search\?[^"]*)"', html)]
+    assert {"location": ["Perth TAS 7300"], "drug": ["carboplatin"]} in links
 
 
 @pytest.mark.parametrize(("typed", "message"), [
@@ -108,7 +120,9 @@ def test_bad_parameters_are_a_400_page_with_a_message(client, params):
     response, html = page(client, **params)
     assert response.status_code == 400
     assert "text/html" in response.content_type
-    assert "We could not do that" in html or "could not" in html.lower()
+    assert "Please check" in html
+    shown = re.sub(r"<[^>]+>", " ", html.split('<form class="search-form"')[0])
+    assert not re.search(r"\b(radius_km|lat|lon|limit)\b|must be|valid", shown)  # no jargon
 
 
 @pytest.mark.parametrize("name", ["<img src=x onerror=alert(1)>", "${alert(1)}", "{{ 7*7 }}",
@@ -126,7 +140,8 @@ def test_listing_text_is_escaped_in_the_list_and_the_map_data(client, make_cente
 def test_regional_patients_are_told_telehealth_may_save_a_trip(client, make_center):
     make_center()
     html = page(client, **MOUNT_ISA)[1]
-    assert "You live in a remote community (MM6)" in html and "telehealth pre-assessment" in html
+    assert "You live in a remote community" in html and "telehealth pre-assessment" in html
+    assert "MM6" not in html
     assert "You live in" not in page(client, location="Brisbane")[1]
 
 
@@ -162,7 +177,7 @@ def test_the_map_is_data_plus_static_scripts_without_inline_script(client, make_
     assert data["origin"]["label"] == "Brisbane QLD 4000"
     assert data["centers"] == [{"id": center.id, "name": "Clinic", "locality": "Brisbane",
                                 "lat": -27.47, "lon": 153.02, "distance_km": data["centers"][0]["distance_km"],
-                                "url": f"/centers/{center.id}"}]
+                                "url": f"/centers/{center.id}?location=Brisbane+QLD+4000"}]
     assert 'id="map_results"' in html and "/static/js/results-map.js" in html
     for tag in re.findall(r"<script\b[^>]*>", html):
         assert "src=" in tag or 'type="application/json"' in tag, tag
@@ -212,7 +227,7 @@ def test_travel_help_shows_for_regional_patients_and_when_likely_only(client, ma
     _, city = page(client, location="Brisbane")  # MM1, nearest center in town
     assert "Help with travel costs" not in city
     _, remote = page(client, location="Mount Isa")  # MM6, the nearest center ~1,500 km away
-    assert "Help with travel costs: Patient Travel Subsidy Scheme" in remote
+    assert "Help with travel costs:</strong> Patient Travel Subsidy Scheme (PTSS)" in remote
     assert "you may be eligible" in remote
 
 
@@ -229,3 +244,61 @@ def test_did_you_mean_links_ignore_foreign_parameters(client, make_center, extra
     assert response.status_code == 200
     links = re.findall(r'href="(/search\?[^"]*)"', html)
     assert links and all("endpoint" not in link and "_external" not in link for link in links)
+
+
+def test_bad_values_get_human_messages_all_at_once_and_keep_the_rest(client):
+    response = client.get("/search", query_string={
+        "location": "Broken Hill", "drug": "carboplatin", "radius_km": "abc", "age": "300",
+        "language": "klingon!", "route": "rectal"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "Please check these 4 things" in html
+    for message in ("Choose a maximum distance from the list.", "from 0 to 120",
+                    "Choose a language from the list.", "Choose how the drug is given"):
+        assert message in html
+    shown = re.sub(r"<[^>]+>", " ", html.split('<form class="search-form"')[0])
+    for jargon in ("radius_km", "must be between", "Input should be", "language code"):
+        assert jargon not in shown  # the messages a person reads
+    assert 'value="Broken Hill"' in html and 'value="carboplatin"' in html
+    assert 'value="300"' in html  # what was typed comes back to be corrected
+
+
+def test_the_center_page_carries_the_search_onward(client, make_center):
+    center = make_center(name="Platinum clinic", drug_classes=["platinum"],
+                         organisation="Broken Hill Health Service, Far West LHD",
+                         locality="Broken Hill", region="NSW", postcode="2880",
+                         lat=-31.96, lon=141.46, country="AU")
+    html = page(client, location="Broken Hill", drug="carboplatin")[1]
+    link = unescape(re.search(r'href="(/centers/\d+\?[^"]+)"', html).group(1))
+    assert parse_qs(urlsplit(link).query) == {"location": ["Broken Hill NSW 2880"],
+                                              "drug": ["carboplatin"]}
+    detail = client.get(link).get_data(as_text=True)
+    assert "from Broken Hill NSW 2880" in detail
+    assert "https://www.openstreetmap.org/directions?engine=fossgis_osrm_car&amp;route=" in detail
+    assert "Back to results" in detail and "Prepare a referral for this center" in detail
+    assert "What to tell your GP" in detail and "reaction history" in detail
+    assert "Broken Hill NSW 2880</dd>" in detail.replace("\n", "") or ", AU" not in detail
+    plain = client.get(f"/centers/{center.id}").get_data(as_text=True)
+    assert "Back to results" not in plain and "Directions" not in plain
+
+
+def test_paused_centers_follow_accepting_ones_at_a_similar_distance(client, make_center):
+    make_center(name="Closed clinic", lat=-27.469, lon=153.021, accepting_referrals="closed")
+    make_center(name="Paused clinic", lat=-27.47, lon=153.02, accepting_referrals="paused")
+    make_center(name="Open clinic", lat=-27.50, lon=153.00, accepting_referrals="yes")
+    make_center(name="Far clinic", lat=-33.87, lon=151.21, accepting_referrals="yes")
+    html = page(client, location="Brisbane")[1]
+    order = [html.index(name) for name in ("Open clinic", "Closed clinic", "Far clinic")]
+    assert order == sorted(order) and html.index("Paused clinic") < html.index("Far clinic")
+    assert "status-badge-paused" in html and "Referrals paused" in html
+    assert "status-badge-closed" in html and "Closed to new referrals" in html
+
+
+def test_a_search_is_for_an_adult_unless_it_says_child_or_age(client, make_center):
+    make_center(name="Kids clinic", age_min_years=0, age_max_years=17)
+    make_center(name="Adult clinic", age_min_years=18, lat=-27.5, lon=153.0)
+    adult = page(client, location="Brisbane")[1]
+    assert "Adult clinic" in adult and "Kids clinic" not in adult
+    child = page(client, location="Brisbane", child="true")[1]
+    assert "Kids clinic" in child and "Adult clinic" not in child
+    assert "Kids clinic" in page(client, location="Brisbane", age="9")[1]

@@ -1,0 +1,70 @@
+"""A center's page as the patient's next step: the trip from the place searched (carried in
+the link), directions, the referral and what to tell the GP, and a way back to the results."""
+from flask import abort, current_app, render_template, url_for
+from werkzeug.exceptions import HTTPException
+
+from finder.directory import service as directory
+from finder.geocoding import GeocodeInputError
+from finder.referral.assess import CHECKLIST
+from finder.search.maps import map_data
+from finder.search.service import SearchQuery
+from finder.search.trip import trip_to
+from finder.vocabulary import DRUG_CLASSES, DRUG_GROUPS
+from finder.web.core.context import db, geocoder, settings
+from finder.web.directory.present import listing_state
+from finder.web.directory.views import bp
+from finder.web.search.query import read_search_query
+
+
+@bp.get("/centers/<int:center_id>")
+def center_page(center_id: int):
+    center = directory.get_center(db(), center_id)
+    if center is None:
+        abort(404, "No listed center has that number. It may have been archived.")
+    query, trip = _trip_from_search(center)
+    base = current_app.extensions["finder.base_map"]
+    return render_template("public/center.html", center=center,
+                           facts=listing_state(center, settings()), drug_groups=DRUG_GROUPS,
+                           drug_classes=DRUG_CLASSES, trip=trip, base_map=base,
+                           map_json=_center_map(center, trip),
+                           back_url=url_for("search.results", **_changed(query)) if trip else None,
+                           referral_url=url_for("referral.form", center=center.id,
+                                                **_referral_args(query, trip)),
+                           checklist=CHECKLIST)
+
+
+def _trip_from_search(center):
+    """The search this page was opened from (its query string) and the trip from its place;
+    (None, None) when the page was opened directly or the place cannot be found again."""
+    try:
+        query = read_search_query()
+        if not query.has_place:
+            return query, None
+        if query.lat is not None:
+            place = geocoder().gazetteer.at(query.lat, query.lon)
+        else:
+            found = geocoder().geocode(query.location)
+            place = found.match if not found.ambiguous else None
+    except (HTTPException, GeocodeInputError):  # a hand-edited link: show the plain page
+        return None, None
+    return query, trip_to(center, place) if place else None
+
+
+def _changed(query) -> dict:
+    """The search's parsed fields that differ from the defaults (never raw query keys)."""
+    defaults = SearchQuery().form()
+    return {k: v for k, v in query.form().items() if v != defaults[k]}
+
+
+def _referral_args(query, trip) -> dict:
+    args = {"drug": query.drug if query else None, "location": trip.place.label if trip else None}
+    return {k: v for k, v in args.items() if v}
+
+
+def _center_map(center, trip) -> dict:
+    origin = ({"label": trip.place.label, "lat": trip.place.lat, "lon": trip.place.lon}
+              if trip else None)
+    return map_data(origin, [{"id": center.id, "name": center.name, "locality": center.locality,
+                              "lat": center.lat, "lon": center.lon,
+                              "distance_km": round(trip.distance_km, 1) if trip else None,
+                              "url": url_for("public.center_page", center_id=center.id)}])
