@@ -426,29 +426,36 @@ def test_archive_with_a_stale_version_changes_nothing(admin, session, two_center
 
 # --- accounts and tokens in the web UI -------------------------------------------------
 
-def test_admin_creates_an_editor_with_a_one_time_password(admin, session, two_centers):
+def test_admin_invites_an_editor_who_sets_a_password_through_the_link(admin, session,
+                                                                      two_centers):
     token = csrf_token(admin, "/manage/accounts")
     response = admin.post("/manage/accounts", data={
         "csrf_token": token, "email": "New.Editor@Example.org", "role": "center_editor",
-        "center_id": str(two_centers[1].id), "password": ""})
+        "center_id": str(two_centers[1].id)})
     page = response.get_data(as_text=True)
     assert response.status_code == 200 and "shown only now" in page
     import re
-    password = re.search(r'<code class="token-value">([^<]+)</code>', page).group(1)
+    link = re.search(r'<code class="token-value link-value">http://localhost(/manage/link/[^<]+)</code>',
+                     page).group(1)
     other = admin.application.test_client()
-    assert login(other, "new.editor@example.org", password).status_code == 302
+    assert login(other, "new.editor@example.org", "anything at all here").status_code == 401
+    chosen = "plum orchard quietly hums"
+    welcome = other.get(link)
+    assert welcome.status_code == 200 and "new.editor@example.org" in welcome.get_data(as_text=True)
+    done = other.post(link, data={"csrf_token": csrf_token(other, link), "password": chosen})
+    assert done.headers["Location"] == f"/manage/centers/{two_centers[1].id}/edit"
     assert other.get(f"/manage/centers/{two_centers[1].id}/edit").status_code == 200
     assert other.get(f"/manage/centers/{two_centers[0].id}/edit").status_code == 403
+    assert other.get(link).status_code == 410  # single use
 
 
 def test_account_form_names_the_problem(admin):
     token = csrf_token(admin, "/manage/accounts")
     response = admin.post("/manage/accounts", data={
-        "csrf_token": token, "email": "x@example.org", "role": "center_editor",
-        "center_id": "", "password": "short"})
+        "csrf_token": token, "email": "x@example", "role": "center_editor", "center_id": ""})
     page = response.get_data(as_text=True)
     assert response.status_code == 400
-    assert "at least 12 characters" in page and "needs an existing center" in page
+    assert "must be an email address" in page and "needs an existing center" in page
 
 
 def test_tokens_are_shown_once_and_can_be_revoked(editor, session, two_centers):
