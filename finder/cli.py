@@ -171,14 +171,47 @@ def create_account_command(email: str, center_id: int | None, admin: bool, passw
         try:
             account = accounts.create_account(
                 session, email, password, role="admin" if admin else "center_editor",
-                center_id=center_id, actor=_actor())
+                center_id=center_id, actor=_actor(), one_time=not password_stdin)
         except accounts.AccountError as invalid:
             for field, message in invalid.errors.items():
                 click.echo(f"{field}: {message}", err=True)
             raise SystemExit(1) from None
     click.echo(f"Created {account.role} account {account.email}.")
     if not password_stdin:
-        click.echo(f"One-time password (shown only now): {password}")
+        click.echo(f"One-time password (shown only now; it must be changed at first sign-in): "
+                   f"{password}")
+
+
+def _site_context():
+    """A request context on the public address, so url_for makes links for mail and print."""
+    return current_app.test_request_context(base_url=_settings().public_url)
+
+
+@finder_commands.command("invite")
+@click.argument("email")
+@click.option("--center", "center_id", type=int, help="The center this editor may change.")
+@click.option("--admin", is_flag=True, help="Invite an admin instead of a center editor.")
+def invite_command(email: str, center_id: int | None, admin: bool):
+    """Invite someone: a single-use link, valid 7 days, to choose their password. Mailed when
+    FINDER_SMTP_URL is set, otherwise printed to pass on."""
+    from finder.directory import accounts, links
+    from finder.web.manage.mailing import deliver_link, link_url
+
+    if admin == (center_id is not None):
+        raise click.UsageError("Give exactly one of --center ID or --admin.")
+    with _session() as session, _site_context():
+        try:
+            account, plain = links.invite(session, email, center_id=center_id, actor=_actor(),
+                                          role="admin" if admin else "center_editor")
+        except accounts.AccountError as invalid:
+            for field, message in invalid.errors.items():
+                click.echo(f"{field}: {message}", err=True)
+            raise SystemExit(1) from None
+        if deliver_link(account.email, "invite", plain):
+            click.echo(f"Invitation sent by email to {account.email}.")
+        else:
+            click.echo(f"Invitation for {account.email} (works once, for 7 days; pass it on):")
+            click.echo(link_url(plain))
 
 
 @finder_commands.command("audit")
