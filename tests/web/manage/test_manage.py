@@ -188,8 +188,10 @@ def test_edit_form_offers_every_listing_field(editor, two_centers):
     from finder.directory.models import EDITABLE_FIELDS
     data = edit_form(editor, two_centers[0].id)
     html = editor.get(f"/manage/centers/{two_centers[0].id}/edit").get_data(as_text=True)
+    shown_as = {"hours": "open_mon"}  # hours are entered per weekday
     for field in EDITABLE_FIELDS:
-        assert field in data or f'name="{field}"' in html, field
+        name = shown_as.get(field, field)
+        assert name in data or f'name="{name}"' in html, field
 
 
 def test_saved_phone_shows_on_the_public_page_and_in_the_history(editor, two_centers):
@@ -202,39 +204,48 @@ def test_saved_phone_shows_on_the_public_page_and_in_the_history(editor, two_cen
 
 def test_listing_facts_round_trip_through_the_form(editor, session, two_centers):
     ours = two_centers[0]
-    response = save(editor, ours.id, hours="mon 08:30-16:30\nwed 09:00-12:00",
-                    languages="en, vi", referral_from=["gp", "specialist"],
+    response = save(editor, ours.id, open_mon="on", opens_mon="08:30", closes_mon="16:30",
+                    open_wed="on", opens_wed="09:00", closes_wed="12:00",
+                    languages=["en"], languages_other="Vietnamese, zh-Hant",
+                    referral_from=["gp", "specialist"],
                     accepting_referrals="yes", wait_weeks="6", wait_reported_on="2026-01-05",
                     cost="public", interpreter_service="on", age_min_years="16")
     assert response.status_code == 302
     session.refresh(ours)
     assert ours.hours == [{"day": "mon", "opens": "08:30", "closes": "16:30"},
                           {"day": "wed", "opens": "09:00", "closes": "12:00"}]
-    assert ours.languages == ["en", "vi"] and ours.referral_from == ["gp", "specialist"]
+    assert ours.languages == ["en", "vi", "zh-Hant"] and ours.referral_from == ["gp", "specialist"]
     assert (ours.wait_weeks, ours.interpreter_service, ours.age_min_years) == (6, True, 16)
     again = edit_form(editor, ours.id)
-    assert again["hours"] == "mon 08:30-16:30\nwed 09:00-12:00" and again["languages"] == "en, vi"
+    assert (again["open_mon"], again["opens_mon"], again["closes_wed"]) == (["on"], "08:30", "12:00")
+    assert "open_tue" not in again and again["languages"] == ["zh-Hant", "en", "vi"]
+    page = editor.get(f"/manage/centers/{ours.id}/edit").get_data(as_text=True)
+    assert ">Vietnamese</label>" in page and ">Chinese (Traditional)</label>" in page
 
 
 @pytest.mark.parametrize("field, value, message", [
     ("phone", "call us", "must be a phone number"),
     ("email", "clinic at hospital", "must be an email address"),
     ("website", "http://example.org", "must be an https:// address"),
-    ("procedures_per_year", "-3", "greater than or equal to 0"),
+    ("procedures_per_year", "-3", "must be 0 or more"),
+    ("lat", "north-ish", "must be a number"),
+    ("lat", "91", "must be 90 or less"),
     ("drug_classes", [], "choose at least one drug class"),
     ("routes", [], "choose at least one route"),
-    ("hours", "mondays all day", "line 1: write each opening"),
-    ("languages", "english", "is not a BCP 47 language code"),
-    ("timezone", "Brisbane", "is not an IANA time zone"),
+    ("opens_mon", "8am", "times must be HH:MM"),
+    ("languages_other", "Qwertyish", "we do not know the language"),
+    ("timezone_other", "Brisbane", "is not an IANA time zone"),
     ("name", "nul\x00byte", "contains control characters"),
 ])
 def test_bad_values_get_a_message_at_their_field(editor, session, two_centers, field, value,
                                                  message):
     ours = two_centers[0]
-    response = save(editor, ours.id, **{field: value})
+    day = {"open_mon": "on", "closes_mon": "17:00"} if field == "opens_mon" else {}
+    response = save(editor, ours.id, **day, **{field: value})
     page = response.get_data(as_text=True)
     assert response.status_code == 400
-    assert f'id="{field}-error"' in page and message in page
+    shown_at = {"opens_mon": "hours", "languages_other": "languages", "timezone_other": "timezone"}
+    assert f'id="{shown_at.get(field, field)}-error"' in page and message in page
     session.refresh(ours)
     assert ours.version == 1
 
