@@ -6,6 +6,7 @@ from werkzeug.exceptions import ServiceUnavailable
 
 from finder.directory import service as directory
 from finder.directory.conflicts import UNCHANGED, explain_conflict
+from finder.directory.history import actor_words, local_time, readable
 from finder.directory.languages import choices as language_choices
 from finder.directory.locate import address_text, locate_listing
 from finder.directory.regions import AU_ZONE_NAMES
@@ -178,5 +179,13 @@ def verify(center_id: int):
 @login_required
 def history(center_id: int):
     center = editable_center(center_id)
-    return render_template("manage/history.html", center=center,
-                           entries=directory.audit_history(db(), center_id), **CHOICES)
+    entries = directory.audit_history(db(), center_id)
+    fields = sorted({f for e in entries for f in e.changes}, key=lambda f: LABELS.get(f, f))
+    chosen = request.args.get("field", "")
+    if chosen in fields:
+        entries = [e for e in entries if chosen in e.changes]
+    else:
+        chosen = ""
+    return render_template("manage/history.html", center=center, entries=entries, fields=fields,
+                           chosen=chosen, readable=readable, actor_words=actor_words,
+                           local_time=local_time, **CHOICES)
