@@ -384,11 +384,15 @@ def _public_everywhere(client, center_id, name) -> dict:
     }
 
 
+SUBMITTER = {"submitter_name": "Dr Ana Lee", "submitter_role": "Allergist",
+             "submitter_email": "ana.lee@newtown.example.org", "submitter_phone": "+61 2 9000 0000"}
+
+
 def test_listed_center_is_invisible_until_an_admin_approves_it(client, session, geocoded):
     token = csrf_token(client, "/list-your-center")
     form = {k: v for k, v in center_data(name="Newtown Allergy Clinic").items()
             if k not in ("lat", "lon")}
-    response = client.post("/list-your-center", data=form | {"csrf_token": token})
+    response = client.post("/list-your-center", data=form | SUBMITTER | {"csrf_token": token})
     assert response.status_code == 201, response.get_data(as_text=True)
     center = session.exec(select(Center).where(Center.name == "Newtown Allergy Clinic")).one()
     assert center.status == "pending" and (center.lat, center.lon) == (TOOWOOMBA.lat, TOOWOOMBA.lon)
@@ -412,6 +416,7 @@ def test_list_your_center_names_each_bad_field(client, geocoded):
     page = response.get_data(as_text=True)
     assert response.status_code == 400
     assert 'id="phone-error"' in page and 'id="routes-error"' in page
+    assert 'id="submitter_name-error"' in page and 'id="submitter_email-error"' in page
 
 
 def test_archived_center_vanishes_from_public_reads_but_keeps_its_history(admin, session,
