@@ -144,3 +144,43 @@ def test_forgot_password_without_mail_sends_people_to_the_admin(client):
     page = client.get("/manage/forgot").get_data(as_text=True)
     assert "Ask the directory's administrator" in page and "<form" not in re.sub(
         r'<form method="post" action="/manage/logout".*?</form>', "", page, flags=re.S)
+
+
+def test_forgotten_password_is_reset_through_a_mailed_link(app_factory, session, center):
+    from tests.web.staff_kit import link_in, smtp_server
+
+    make_account(session, "editor@example.org", center_id=center.id)
+    with smtp_server() as (url, inbox):
+        client = app_factory(smtp_url=url).test_client()
+        for email in ("Editor@example.org", "nobody@example.org"):
+            answer = client.post("/manage/forgot", data={
+                "csrf_token": csrf_token(client, "/manage/forgot"), "email": email})
+            assert "If an account uses that address" in answer.get_data(as_text=True)
+    (message,) = inbox.messages  # none for the unknown address, and the page said the same
+    assert message["To"] == "editor@example.org"
+    link = link_in(message.get_content())
+    done = client.post(link, data={"csrf_token": csrf_token(client, link), "password": NEW_PASSWORD})
+    assert done.status_code == 302 and signed_in(client)
+    other = client.application.test_client()
+    assert login(other, "editor@example.org").status_code == 401
+    assert login(other, "editor@example.org", NEW_PASSWORD).status_code == 302
+
+
+def test_admin_reset_link_is_shown_when_there_is_no_mail(app, editor, session):
+    target = accounts.list_accounts(session)[0]
+    response = _admin_acts(app, session, f"/manage/accounts/{target.id}/reset")
+    page = response.get_data(as_text=True)
+    assert "Pass this password reset link to editor@example.org" in page
+    link = re.search(r"http://localhost(/manage/link/[A-Za-z0-9_-]+)", page).group(1)
+    stranger = app.test_client()
+    stranger.post(link, data={"csrf_token": csrf_token(stranger, link), "password": NEW_PASSWORD})
+    assert not signed_in(editor)  # setting a password ends the account's other sessions
+    assert login(stranger, "editor@example.org", NEW_PASSWORD).status_code == 302
+
+
+def test_an_editor_cannot_reach_the_account_actions(editor, session):
+    target = accounts.list_accounts(session)[0]
+    token = csrf_token(editor, "/manage/")
+    for action in ("reset", "sign-out", "active"):
+        assert editor.post(f"/manage/accounts/{target.id}/{action}",
+                           data={"csrf_token": token}).status_code == 403
