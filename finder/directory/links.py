@@ -84,9 +84,9 @@ def redeem(session: Session, plain: str, password: str, *, now: datetime | None 
     return account
 
 
-def pending_invitations(session: Session, *, now: datetime | None = None) -> list[tuple[AccountLink, Account]]:
-    """Invitations sent but not yet accepted, newest first, with whether each has expired
-    visible through `expires_at`."""
+def pending_invitations(session: Session) -> list[tuple[AccountLink, Account]]:
+    """Invitations sent but not yet accepted (expired ones too: `is_expired` tells), newest
+    first."""
     rows = session.exec(select(AccountLink, Account)
                         .join(Account, Account.id == AccountLink.account_id)
                         .where(AccountLink.purpose == "invite", AccountLink.used_at.is_(None))

@@ -72,7 +72,8 @@ def _in_words(item: dict) -> str:
     if kind == "less_than_equal":
         return f"must be {limits['le']:g} or less"
     if kind == "string_too_short":
-        return "is required" if limits.get("min_length") == 1 else f"must be at least {limits['min_length']} characters"
+        shortest = limits.get("min_length")
+        return "is required" if shortest == 1 else f"must be at least {shortest} characters"
     if kind == "string_too_long":
         return f"must be at most {limits['max_length']} characters"
     if kind == "missing" or (kind == "string_type" and item.get("input") is None):

@@ -15,7 +15,7 @@ def check_submitter(form: dict) -> tuple[dict, dict[str, str]]:
     """The submitter's details, cleaned, and a message for each that cannot be used."""
     values = {k: " ".join(str(form.get(k) or "").split()) for k in SUBMITTER_FIELDS}
     errors = {}
-    for field, value in values.items():
+    for field in values:
         if has_control_characters(str(form.get(field) or "")):
             errors[field] = "contains control characters"
     for field in ("submitter_name", "submitter_role"):

@@ -7,8 +7,8 @@ from sqlalchemy import text
 from sqlmodel import SQLModel, select
 
 from finder.directory import accounts
-from finder.directory.passwords import MIN_LENGTH
 from finder.directory.models import Account, ApiToken, AuditEntry
+from finder.directory.passwords import MIN_LENGTH
 from tests.web.staff_kit import PASSWORD, csrf_token, login
 
 

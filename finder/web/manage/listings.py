@@ -12,10 +12,10 @@ from finder.directory.conflicts import UNCHANGED, explain_conflict
 from finder.directory.history import actor_words, local_time, readable
 from finder.directory.languages import choices as language_choices
 from finder.directory.locate import address_text, locate_listing
+from finder.directory.models import editable_values
 from finder.directory.regions import AU_ZONE_NAMES
 from finder.directory.reminders import confirmed_words, going_stale
 from finder.directory.submissions import submitters_of
-from finder.directory.models import editable_values
 from finder.search.maps import url_origin
 from finder.vocabulary import (
     ACCEPTING_REFERRALS,
