@@ -105,16 +105,3 @@ def position_changed(before: dict, after: dict) -> bool:
         except (TypeError, ValueError):
             return True
     return False
-
-
-def display(value) -> str:
-    """A stored or audited value in words for the history and conflict pages."""
-    if value is None or value == "" or value == []:
-        return "(empty)"
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, list):
-        if value and isinstance(value[0], dict):
-            return "; ".join(span_text(s) for s in value)
-        return ", ".join(str(v) for v in value)
-    return str(value)

@@ -34,7 +34,6 @@ from finder.web.manage.friendly_fields import week_of
 from finder.web.manage.listing_form import (
     LABELS,
     address_changed,
-    display,
     form_values,
     listing_from_form,
     position_changed,
@@ -45,7 +44,7 @@ CHOICES = {"drug_classes": DRUG_CLASSES, "drug_groups": DRUG_GROUPS, "routes": R
                                    else f"{c.name} ({DRUG_GROUPS[c.group]})")
                                   for code, c in DRUG_CLASSES.items()],
            "referral_from": REFERRAL_FROM, "accepting_referrals": ACCEPTING_REFERRALS,
-           "costs": COSTS, "labels": LABELS, "display": display,
+           "costs": COSTS, "labels": LABELS, "readable": readable,
            "language_choices": language_choices, "au_zones": AU_ZONE_NAMES, "week_of": week_of}
 
 
@@ -204,5 +203,5 @@ def history(center_id: int):
     else:
         chosen = ""
     return render_template("manage/history.html", center=center, entries=entries, fields=fields,
-                           chosen=chosen, readable=readable, actor_words=actor_words,
+                           chosen=chosen, actor_words=actor_words,
                            local_time=local_time, **CHOICES)
