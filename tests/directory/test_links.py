@@ -10,6 +10,8 @@ from sqlmodel import select
 from finder.directory import accounts, links
 from finder.directory.models import AccountLink, utcnow
 from finder.directory.passwords import password_problem
+from finder.directory.service import create_center
+from tests.conftest import center_data
 from tests.web.staff_kit import link_in, smtp_server
 
 STRONG = "plum orchard quietly hums"
@@ -42,60 +44,61 @@ def test_no_password_hash_is_computed_at_import():
 
 
 @pytest.fixture
-def invited(session, make_center):
-    center = make_center()
-    return links.invite(session, "new@example.org", center_id=center.id, actor="admin@x.org")
+def invited(db):
+    """An invitation on SQLite, and on PostgreSQL when TEST_DATABASE_URL is set."""
+    center = create_center(db, center_data(), actor="test")
+    return links.invite(db, "new@example.org", center_id=center.id, actor="admin@x.org")
 
 
-def test_an_invited_account_cannot_sign_in_until_it_chooses_a_password(session, invited):
+def test_an_invited_account_cannot_sign_in_until_it_chooses_a_password(db, invited):
     account, plain = invited
-    assert accounts.authenticate(session, "new@example.org", "") is None
-    stored = session.exec(select(AccountLink)).one()
+    assert accounts.authenticate(db, "new@example.org", "") is None
+    stored = db.exec(select(AccountLink)).one()
     assert plain not in stored.token_hash and len(stored.token_hash) == 64
     assert stored.expires_at - stored.created_at == timedelta(days=7)
-    links.redeem(session, plain, STRONG)
-    assert accounts.authenticate(session, "new@example.org", STRONG).id == account.id
+    links.redeem(db, plain, STRONG)
+    assert accounts.authenticate(db, "new@example.org", STRONG).id == account.id
     with pytest.raises(links.LinkError):
-        links.redeem(session, plain, STRONG + " again")  # single use
+        links.redeem(db, plain, STRONG + " again")  # single use
 
 
-def test_a_weak_password_leaves_the_link_usable(session, invited):
+def test_a_weak_password_leaves_the_link_usable(db, invited):
     _, plain = invited
     with pytest.raises(accounts.AccountError):
-        links.redeem(session, plain, "password1234")
-    session.rollback()
-    assert links.redeem(session, plain, STRONG).email == "new@example.org"
+        links.redeem(db, plain, "password1234")
+    db.rollback()
+    assert links.redeem(db, plain, STRONG).email == "new@example.org"
 
 
-def test_a_link_expires_after_seven_days(session, invited):
+def test_a_link_expires_after_seven_days(db, invited):
     _, plain = invited
     with pytest.raises(links.LinkError):
-        links.open_link(session, plain, now=utcnow() + timedelta(days=7, seconds=1))
-    assert links.open_link(session, plain, now=utcnow() + timedelta(days=6, hours=23))
+        links.open_link(db, plain, now=utcnow() + timedelta(days=7, seconds=1))
+    assert links.open_link(db, plain, now=utcnow() + timedelta(days=6, hours=23))
 
 
-def test_a_newer_link_replaces_the_older_and_deactivation_kills_both(session, invited):
+def test_a_newer_link_replaces_the_older_and_deactivation_kills_both(db, invited):
     account, first = invited
-    second = links.issue_link(session, account, "invite", actor="admin@x.org")
+    second = links.issue_link(db, account, "invite", actor="admin@x.org")
     with pytest.raises(links.LinkError):
-        links.open_link(session, first)
-    assert links.open_link(session, second)
-    accounts.set_active(session, account, False, actor="admin@x.org")
+        links.open_link(db, first)
+    assert links.open_link(db, second)
+    accounts.set_active(db, account, False, actor="admin@x.org")
     with pytest.raises(links.LinkError):
-        links.open_link(session, second)
+        links.open_link(db, second)
 
 
-def test_pending_invitations_lists_only_unaccepted(session, invited):
+def test_pending_invitations_lists_only_unaccepted(db, invited):
     account, plain = invited
-    assert [a.email for _, a in links.pending_invitations(session)] == ["new@example.org"]
-    links.redeem(session, plain, STRONG)
-    assert links.pending_invitations(session) == []
+    assert [a.email for _, a in links.pending_invitations(db)] == ["new@example.org"]
+    links.redeem(db, plain, STRONG)
+    assert links.pending_invitations(db) == []
 
 
 @pytest.mark.parametrize("token", ["", "x", "a" * 43, "a" * 5000])
-def test_unknown_links_open_nothing(session, invited, token):
+def test_unknown_links_open_nothing(db, invited, token):
     with pytest.raises(links.LinkError):
-        links.open_link(session, token)
+        links.open_link(db, token)
 
 
 def test_invite_command_prints_the_link_without_mail(app, session, make_center, client):
