@@ -78,8 +78,10 @@ def redeem(session: Session, plain: str, password: str, *, now: datetime | None 
     (the link then stays usable), LinkError for a dead link."""
     link, account = open_link(session, plain, now=now)
     accounts.set_password(session, account, password, actor=account.email, commit=False)
-    link.used_at = now or utcnow()
-    session.add(link)
+    for spent in (link, *_open_links(session, account.id, "invite"),
+                  *_open_links(session, account.id, "reset")):  # a chosen password ends them all
+        spent.used_at = now or utcnow()
+        session.add(spent)
     session.commit()
     return account
 

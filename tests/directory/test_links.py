@@ -131,3 +131,12 @@ def test_invite_command_refuses_a_taken_email(app, session, make_center):
     runner.invoke(args=["finder", "invite", "--center", str(center.id), "a@example.org"])
     again = runner.invoke(args=["finder", "invite", "--admin", "a@example.org"])
     assert again.exit_code == 1 and "already exists" in again.output
+
+
+def test_a_reset_before_accepting_the_invitation_settles_both(db, invited):
+    account, invitation = invited
+    reset = links.issue_link(db, account, "reset", actor="self-service:new@example.org")
+    links.redeem(db, reset, STRONG)
+    assert links.pending_invitations(db) == []
+    with pytest.raises(links.LinkError):
+        links.open_link(db, invitation)
