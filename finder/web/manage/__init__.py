@@ -8,6 +8,7 @@ submit_bp = Blueprint("submit", __name__)
 from finder.web.manage import (  # noqa: E402,F401
     account_admin,
     admin,
+    dashboard,
     listings,
     passwords,
     signin,

@@ -1,12 +1,9 @@
-"""The editor's pages: the dashboard, the edit form (with a map to confirm a moved address and
+"""The editor's pages: the edit form (with a map to confirm a moved address and
 a conflict page for stale edits), "we confirm this listing is current", and the history."""
-from datetime import UTC, datetime
-
 from flask import flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask_login import login_required
 from werkzeug.exceptions import ServiceUnavailable
 
-from finder.directory import links
 from finder.directory import service as directory
 from finder.directory.conflicts import UNCHANGED, explain_conflict
 from finder.directory.history import actor_words, local_time, readable
@@ -14,8 +11,6 @@ from finder.directory.languages import choices as language_choices
 from finder.directory.locate import address_text, locate_listing
 from finder.directory.models import editable_values
 from finder.directory.regions import AU_ZONE_NAMES
-from finder.directory.reminders import confirmed_words, going_stale
-from finder.directory.submissions import submitters_of
 from finder.search.maps import url_origin
 from finder.vocabulary import (
     ACCEPTING_REFERRALS,
@@ -71,31 +66,6 @@ def _allow_tiles(state) -> None:
 
 def stored(center) -> dict:
     return editable_values(center)
-
-
-@bp.get("/")
-@login_required
-def dashboard():
-    if not current_user.is_admin:
-        center = directory.get_center(db(), current_user.account.center_id, public=False)
-        return _dashboard([center] if center else [])
-    everything = directory.list_centers(db(), status=None, limit=100_000).items
-    active = [c for c in everything if c.status == "active"]
-    pending = [c for c in everything if c.status == "pending"]
-    return _dashboard(everything, pending=pending, submitters=submitters_of(db(), everything),
-                      going_stale=going_stale(active, _today(), settings().stale_months),
-                      invitations=links.pending_invitations(db()), is_expired=links.is_expired)
-
-
-def _today():
-    return datetime.now(UTC).date()
-
-
-def _dashboard(centers, **extra):
-    freshness = {c.id: listing_freshness(c, settings()) for c in centers}
-    confirmed = {c.id: confirmed_words(c.verified_at, _today()) for c in centers}
-    return render_template("manage/dashboard.html", centers=centers, freshness=freshness,
-                           confirmed=confirmed, **extra)
 
 
 def _edit_page(center, values, errors=None, status=200, version=None, conflict=None):
