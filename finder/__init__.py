@@ -1,4 +1,5 @@
 """The desensitization center finder: `create_app` wires settings, storage, web and commands."""
+from datetime import timedelta
 from pathlib import Path
 
 from flask import Flask
@@ -36,6 +37,7 @@ def _configure(app: Flask, settings: Settings) -> None:
         REMEMBER_COOKIE_SECURE=settings.https,
         REMEMBER_COOKIE_HTTPONLY=True,
         MAX_CONTENT_LENGTH=2 * 1024 * 1024,
+        PERMANENT_SESSION_LIFETIME=timedelta(hours=settings.session_hours),
     )
     app.json.sort_keys = False
     app.extensions["finder.engine"] = build_engine(settings.database_url)

@@ -121,7 +121,10 @@ def build_gazetteer_command(force: bool):
               help="Stale after this many months (default FINDER_STALE_MONTHS, 12).")
 @click.option("--csv", "csv_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Also write the list to this CSV file.")
-def stale(months: int | None, csv_file: Path | None):
+@click.option("--notify", is_flag=True,
+              help="Remind each listing's editors: by mail when FINDER_SMTP_URL is set, "
+                   "otherwise print each reminder to pass on.")
+def stale(months: int | None, csv_file: Path | None, notify: bool):
     """List stale and unverified listings with their editors' contact, for outreach."""
     import csv as csv_module
     from datetime import UTC, datetime
@@ -147,6 +150,41 @@ def stale(months: int | None, csv_file: Path | None):
             writer = csv_module.DictWriter(handle, fieldnames=list(records[0]) if records else ["id"])
             writer.writeheader()
             writer.writerows(records)
+    if notify:
+        _notify_editors(rows)
+
+
+def _notify_editors(rows) -> None:
+    """One reminder per editor of each stale listing; mailed, or printed without mail."""
+    from datetime import UTC, datetime
+
+    from flask import url_for
+
+    from finder.directory.messages import reminder_message
+    from finder.directory.reminders import confirmed_words
+    from finder.mail import MailError, send_mail
+
+    config = _settings()
+    sent = printed = 0
+    with _site_context():
+        url = url_for("manage.dashboard", _external=True)
+        for center, _status, editors in rows:
+            if not editors:
+                click.echo(f"No editor account for {center.name} (id {center.id}): "
+                           f"invite one with `finder invite --center {center.id} EMAIL`.")
+            words = confirmed_words(center.verified_at, datetime.now(UTC).date())
+            subject, body = reminder_message(center.name, words, url)
+            for editor in editors:
+                if config.smtp_url:
+                    try:
+                        send_mail(config.smtp_url, config.mail_from, editor, subject, body)
+                        sent += 1
+                        continue
+                    except MailError as error:
+                        click.echo(f"{error}; the reminder follows to pass on.", err=True)
+                click.echo(f"\n--- To: {editor}\n--- Subject: {subject}\n{body}")
+                printed += 1
+    click.echo(f"Reminders: {sent} sent by email, {printed} printed.")
 
 
 @finder_commands.command("create-account")
@@ -171,14 +209,47 @@ def create_account_command(email: str, center_id: int | None, admin: bool, passw
         try:
             account = accounts.create_account(
                 session, email, password, role="admin" if admin else "center_editor",
-                center_id=center_id, actor=_actor())
+                center_id=center_id, actor=_actor(), one_time=not password_stdin)
         except accounts.AccountError as invalid:
             for field, message in invalid.errors.items():
                 click.echo(f"{field}: {message}", err=True)
             raise SystemExit(1) from None
     click.echo(f"Created {account.role} account {account.email}.")
     if not password_stdin:
-        click.echo(f"One-time password (shown only now): {password}")
+        click.echo(f"One-time password (shown only now; it must be changed at first sign-in): "
+                   f"{password}")
+
+
+def _site_context():
+    """A request context on the public address, so url_for makes links for mail and print."""
+    return current_app.test_request_context(base_url=_settings().public_url)
+
+
+@finder_commands.command("invite")
+@click.argument("email")
+@click.option("--center", "center_id", type=int, help="The center this editor may change.")
+@click.option("--admin", is_flag=True, help="Invite an admin instead of a center editor.")
+def invite_command(email: str, center_id: int | None, admin: bool):
+    """Invite someone: a single-use link, valid 7 days, to choose their password. Mailed when
+    FINDER_SMTP_URL is set, otherwise printed to pass on."""
+    from finder.directory import accounts, links
+    from finder.web.manage.mailing import deliver_link, link_url
+
+    if admin == (center_id is not None):
+        raise click.UsageError("Give exactly one of --center ID or --admin.")
+    with _session() as session, _site_context():
+        try:
+            account, plain = links.invite(session, email, center_id=center_id, actor=_actor(),
+                                          role="admin" if admin else "center_editor")
+        except accounts.AccountError as invalid:
+            for field, message in invalid.errors.items():
+                click.echo(f"{field}: {message}", err=True)
+            raise SystemExit(1) from None
+        if deliver_link(account.email, "invite", plain):
+            click.echo(f"Invitation sent by email to {account.email}.")
+        else:
+            click.echo(f"Invitation for {account.email} (works once, for 7 days; pass it on):")
+            click.echo(link_url(plain))
 
 
 @finder_commands.command("audit")

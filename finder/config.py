@@ -11,6 +11,8 @@ from pathlib import Path
 from urllib.parse import urlparse
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from finder.mail import check_smtp_url
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_INSTANCE = PROJECT_ROOT / "instance"
 OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
@@ -40,6 +42,11 @@ class Settings:
     search_cache_seconds: int = 60
     proxy_hops: int = 0
     timezone: str = "Australia/Sydney"  # the users' own: dates on letters are theirs
+    smtp_url: str = ""  # empty: no mail; links and reminders are shown or printed instead
+    mail_from: str = "finder@localhost"
+    public_url: str = "http://localhost:5000"  # where links in mail and printed by commands point
+    idle_minutes: int = 30
+    session_hours: int = 12
     testing: bool = False
 
     def with_overrides(self, **overrides) -> "Settings":
@@ -139,6 +146,8 @@ def load_settings(env: dict | None = None) -> Settings:
         "FINDER_RATELIMIT_STORAGE_URI", "FINDER_GAZETTEER_PATH", "FINDER_SEARCH_CACHE_SECONDS",
         "FINDER_PROXY_HOPS", "FINDER_TIMEZONE",
         "FINDER_CHROMIUM",  # read by the browser tests only (tests/browser/chromium.py)
+        "FINDER_PROXY_HOPS", "FINDER_SMTP_URL", "FINDER_MAIL_FROM", "FINDER_PUBLIC_URL",
+        "FINDER_IDLE_MINUTES", "FINDER_SESSION_HOURS",
     }
     unknown = sorted(k for k in env if k.startswith("FINDER_") and k not in known)
     if unknown:
@@ -151,6 +160,12 @@ def load_settings(env: dict | None = None) -> Settings:
     if urlparse(ratelimit).scheme not in ("memory", "redis", "rediss"):
         raise SettingsError(f"FINDER_RATELIMIT_STORAGE_URI must be memory:// or redis://…; got {ratelimit!r}")
     gazetteer = env.get("FINDER_GAZETTEER_PATH", "").strip()
+    smtp_url = env.get("FINDER_SMTP_URL", "").strip()
+    if smtp_url and (problem := check_smtp_url(smtp_url)):
+        raise SettingsError(f"FINDER_SMTP_URL {problem}")
+    public_url = env.get("FINDER_PUBLIC_URL", "").strip().rstrip("/") or "http://localhost:5000"
+    if urlparse(public_url).scheme not in ("http", "https"):
+        raise SettingsError(f"FINDER_PUBLIC_URL must be an http(s) URL; got {public_url!r}")
     return Settings(
         database_url=_database_url(env, instance_path),
         secret_key=_secret_key(env, instance_path),
@@ -168,6 +183,11 @@ def load_settings(env: dict | None = None) -> Settings:
         search_cache_seconds=_int(env, "FINDER_SEARCH_CACHE_SECONDS", 60, 0, 3600),
         proxy_hops=_int(env, "FINDER_PROXY_HOPS", 0, 0, 5),
         timezone=_timezone(env),
+        smtp_url=smtp_url,
+        mail_from=env.get("FINDER_MAIL_FROM", "").strip() or "finder@localhost",
+        public_url=public_url,
+        idle_minutes=_int(env, "FINDER_IDLE_MINUTES", 30, 1, 24 * 60),
+        session_hours=_int(env, "FINDER_SESSION_HOURS", 12, 1, 24 * 31),
     )
 
 

@@ -93,3 +93,20 @@ def test_workers_starting_together_on_a_fresh_instance_share_one_key(tmp_path):
 
 def _key_for(instance: str) -> str:
     return load_settings({"FINDER_INSTANCE_PATH": instance}).secret_key
+
+
+def test_mail_and_session_settings():
+    import pytest as _pytest
+
+    from finder.config import SettingsError, load_settings
+    base = {"FINDER_SECRET_KEY": "k" * 40, "FINDER_INSTANCE_PATH": "/tmp/finder-config-test"}
+    settings = load_settings(base | {"FINDER_SMTP_URL": "smtp+starttls://user:pw@mail.example.org:587",
+                                     "FINDER_IDLE_MINUTES": "15", "FINDER_SESSION_HOURS": "8"})
+    assert (settings.idle_minutes, settings.session_hours) == (15, 8)
+    defaults = load_settings(base)
+    assert (defaults.smtp_url, defaults.idle_minutes, defaults.session_hours) == ("", 30, 12)
+    for name, value in (("FINDER_SMTP_URL", "mail.example.org"), ("FINDER_SMTP_URL", "smtp://h:x"),
+                        ("FINDER_IDLE_MINUTES", "0"), ("FINDER_SESSION_HOURS", "often"),
+                        ("FINDER_PUBLIC_URL", "ftp://x")):
+        with _pytest.raises(SettingsError, match=name):
+            load_settings(base | {name: value})

@@ -282,6 +282,35 @@ class Account(SQLModel, table=True):
     center_id: int | None = Field(default=None, foreign_key="center.id", index=True)
     active: bool = True
     created_at: datetime = Field(default_factory=utcnow)
+    # Raised on sign-out, password change, deactivation and "sign out everywhere": a session
+    # that carries an older number no longer signs anyone in.
+    session_version: int = Field(default=1)
+    must_change_password: bool = False  # set by a one-time password, cleared by choosing one
+
+
+class AccountLink(SQLModel, table=True):
+    """A single-use link that lets a person set their password: an invitation or a reset."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    account_id: int = Field(foreign_key="account.id", index=True)
+    purpose: str = Field(max_length=10)  # invite | reset
+    token_hash: str = Field(max_length=64, unique=True)  # sha256 hex; the link is shown once
+    created_by: str = Field(max_length=254)
+    created_at: datetime = Field(default_factory=utcnow)
+    expires_at: datetime
+    used_at: datetime | None = None
+
+
+class Submitter(SQLModel, table=True):
+    """Who sent a listing through "list your center": seen by admins only, never published."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    center_id: int = Field(foreign_key="center.id", unique=True)
+    name: str = Field(max_length=200)
+    role: str = Field(max_length=200)
+    email: str = Field(max_length=254)
+    phone: str | None = Field(default=None, max_length=30)
+    created_at: datetime = Field(default_factory=utcnow)
 
 
 class ApiToken(SQLModel, table=True):

@@ -7,6 +7,7 @@ overwrite.
 """
 from dataclasses import dataclass
 from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError
 from sqlalchemy import String, cast, func, update
@@ -55,9 +56,31 @@ def field_errors(error: ValidationError) -> dict[str, str]:
     errors = {}
     for item in error.errors():
         field = ".".join(str(p) for p in item["loc"]) or "listing"
-        message = item["msg"].removeprefix("Value error, ")
-        errors.setdefault(field, message)
+        errors.setdefault(field, _in_words(item))
     return errors
+
+
+def _in_words(item: dict) -> str:
+    """One pydantic error as a person would say it (our own validators already do)."""
+    kind, limits = item["type"], item.get("ctx") or {}
+    if kind in ("float_parsing", "int_parsing", "float_type", "int_type", "finite_number"):
+        return "must be a number, e.g. 12" if kind.startswith("int") else "must be a number, e.g. -27.4705"
+    if kind == "int_from_float":
+        return "must be a whole number"
+    if kind == "greater_than_equal":
+        return f"must be {limits['ge']:g} or more"
+    if kind == "less_than_equal":
+        return f"must be {limits['le']:g} or less"
+    if kind == "string_too_short":
+        shortest = limits.get("min_length")
+        return "is required" if shortest == 1 else f"must be at least {shortest} characters"
+    if kind == "string_too_long":
+        return f"must be at most {limits['max_length']} characters"
+    if kind == "missing" or (kind == "string_type" and item.get("input") is None):
+        return "is required"
+    if kind in ("date_from_datetime_parsing", "date_parsing", "date_type"):
+        return "must be a date such as 2026-03-31"
+    return item["msg"].removeprefix("Value error, ")
 
 
 def validate_listing(data: dict) -> CenterInput:
@@ -135,8 +158,9 @@ def create_center(session: Session, data: dict | CenterInput, *, actor: str,
 
 
 def update_center(session: Session, center_id: int, changes: dict, *, expected_version: int,
-                  actor: str, action: str = "update") -> Center:
-    """Apply `changes` if the listing is still at `expected_version`.
+                  actor: str, action: str = "update", verify: bool = False) -> Center:
+    """Apply `changes` if the listing is still at `expected_version`; `verify` also records,
+    in the same write, that the center confirmed the listing is current.
 
     Raises ListingValidationError for bad values or unknown fields, VersionConflict when
     someone saved first, LookupError when there is no such listing.
@@ -152,13 +176,32 @@ def update_center(session: Session, center_id: int, changes: dict, *, expected_v
         listing = CenterFields.model_validate(merged)  # non-table SQLModel: validates
     except ValidationError as error:
         raise ListingValidationError(field_errors(error)) from None
+    now = utcnow()
     clean = listing.model_dump()
+    clean["wait_reported_on"] = wait_report_date(editable_values(center), clean, now)
     diff = {f: [plain(getattr(center, f)), plain(clean[f])]
             for f in EDITABLE_FIELDS if clean[f] != getattr(center, f)}
+    values = {f: clean[f] for f in diff}
+    if verify:
+        values["verified_at"] = now
+        diff["verified_at"] = [plain(center.verified_at), now.isoformat()]
     if not diff and center.version == expected_version:
         return center  # nothing changed: no new version, no audit noise
-    _compare_and_set(session, center, expected_version, {f: clean[f] for f in diff}, action, actor, diff)
+    _compare_and_set(session, center, expected_version, values, action, actor, diff)
     return center
+
+
+def wait_report_date(before: dict, after: dict, now: datetime) -> date | None:
+    """A changed wait is reported today (the center's own date when its zone is known),
+    unless the editor set the report date themselves in the same change."""
+    if after.get("wait_weeks") == before.get("wait_weeks"):
+        return after.get("wait_reported_on")
+    if after.get("wait_reported_on") != before.get("wait_reported_on"):
+        return after.get("wait_reported_on")
+    if after.get("wait_weeks") is None:
+        return None
+    zone = after.get("timezone")
+    return (now.astimezone(ZoneInfo(zone)) if zone else now).date()
 
 
 def set_status(session: Session, center_id: int, status: str, *, actor: str,

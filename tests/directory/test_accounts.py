@@ -8,6 +8,7 @@ from sqlmodel import SQLModel, select
 
 from finder.directory import accounts
 from finder.directory.models import Account, ApiToken, AuditEntry
+from finder.directory.passwords import MIN_LENGTH
 from tests.web.staff_kit import PASSWORD, csrf_token, login
 
 
@@ -134,9 +135,10 @@ def test_create_account_command_prints_a_one_time_password_once(app, session):
     result = app.test_cli_runner().invoke(args=["finder", "create-account", "a@example.org",
                                                 "--admin"])
     assert result.exit_code == 0, result.output
-    password = result.output.split("shown only now): ")[1].strip()
-    assert len(password) >= accounts.MIN_PASSWORD_LENGTH
-    assert accounts.authenticate(session, "a@example.org", password).role == "admin"
+    password = result.output.split("first sign-in): ")[1].strip()
+    assert len(password) >= MIN_LENGTH
+    account = accounts.authenticate(session, "a@example.org", password)
+    assert account.role == "admin" and account.must_change_password
 
 
 @pytest.mark.parametrize("args, message", [

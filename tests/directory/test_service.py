@@ -1,4 +1,6 @@
 """Storage on SQLite and (when TEST_DATABASE_URL is set) PostgreSQL: migrations, writes, audit."""
+from datetime import UTC, date, datetime
+
 import pytest
 from sqlalchemy import inspect, text
 from sqlmodel import select
@@ -66,8 +68,39 @@ def test_update_records_each_changed_field_before_and_after(db):
                             expected_version=1, actor="bob@example.org")
     entry = directory.audit_history(db, center.id)[0]
     assert entry.action == "update"
-    assert entry.changes == {"phone": ["+61 7 3000 0000", "+61 7 3111 1111"], "wait_weeks": [None, 6]}
+    reported = db.get(Center, center.id).wait_reported_on.isoformat()
+    assert entry.changes == {"phone": ["+61 7 3000 0000", "+61 7 3111 1111"], "wait_weeks": [None, 6],
+                             "wait_reported_on": [None, reported]}
     assert db.get(Center, center.id).version == 2
+
+
+NOON_UTC = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize("before, after, expected", [
+    ({"wait_weeks": 4, "wait_reported_on": date(2026, 1, 5)},
+     {"wait_weeks": 6, "wait_reported_on": date(2026, 1, 5)}, date(2026, 12, 1)),
+    ({"wait_weeks": 4, "wait_reported_on": date(2026, 1, 5)},
+     {"wait_weeks": 6, "wait_reported_on": date(2026, 11, 20)}, date(2026, 11, 20)),
+    ({"wait_weeks": 4, "wait_reported_on": date(2026, 1, 5)},
+     {"wait_weeks": 4, "wait_reported_on": date(2026, 1, 5)}, date(2026, 1, 5)),
+    ({"wait_weeks": 4, "wait_reported_on": date(2026, 1, 5)},
+     {"wait_weeks": None, "wait_reported_on": date(2026, 1, 5)}, None),
+    ({"wait_weeks": None, "wait_reported_on": None},  # the center's own date: already 2 Dec
+     {"wait_weeks": 3, "wait_reported_on": None, "timezone": "Pacific/Kiritimati"}, date(2026, 12, 2)),
+])
+def test_a_changed_wait_is_reported_today_unless_the_editor_dated_it(before, after, expected):
+    assert directory.wait_report_date(before, after, NOON_UTC) == expected
+
+
+def test_confirming_on_save_is_one_write_with_the_changes(db):
+    center = directory.create_center(db, center_data(), actor="t")
+    directory.update_center(db, center.id, {"phone": "+61 7 3111 1111"}, expected_version=1,
+                            actor="bob@example.org", verify=True)
+    stored = db.get(Center, center.id)
+    assert stored.version == 2 and stored.verified_at is not None
+    (entry,) = [e for e in directory.audit_history(db, center.id) if e.action == "update"]
+    assert set(entry.changes) == {"phone", "verified_at"}
 
 
 def test_a_stale_version_is_a_conflict_and_changes_nothing(db):

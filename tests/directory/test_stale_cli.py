@@ -1,5 +1,6 @@
 """`finder stale` lists stale and unverified listings with their editors' contact, for outreach."""
 import csv
+import re
 from datetime import UTC, datetime, timedelta
 
 from finder.directory.models import Account, Center
@@ -35,3 +36,48 @@ def test_months_option_moves_the_threshold(app, session, make_center):
     runner = app.test_cli_runner()
     assert "Six Month Clinic" not in runner.invoke(args=["finder", "stale"]).output
     assert "Six Month Clinic" in runner.invoke(args=["finder", "stale", "--months", "6"]).output
+
+
+def _stale_with_editor(session, make_center):
+    center = make_center(name="Old Clinic")
+    session.get(Center, center.id).verified_at = datetime.now(UTC) - timedelta(days=430)
+    session.add(Account(email="editor@old.example.org", password_hash="x", role="center_editor",
+                        center_id=center.id))
+    make_center(name="Orphan Clinic")  # never confirmed, nobody to remind
+    session.commit()
+    return center
+
+
+def test_notify_prints_each_reminder_without_mail(app, session, make_center):
+    _stale_with_editor(session, make_center)
+    result = app.test_cli_runner().invoke(args=["finder", "stale", "--notify"])
+    assert result.exit_code == 0, result.output
+    assert "--- To: editor@old.example.org" in result.output
+    assert "Please confirm your listing: Old Clinic" in result.output
+    assert re.search(r"last confirmed 1[345] months ago", result.output)
+    assert "http://localhost:5000/manage/" in result.output
+    assert "No editor account for Orphan Clinic" in result.output
+    assert "Reminders: 0 sent by email, 1 printed." in result.output
+
+
+def test_notify_mails_each_editor_through_smtp(app_factory, session, make_center):
+    from tests.web.staff_kit import smtp_server
+
+    _stale_with_editor(session, make_center)
+    with smtp_server() as (url, inbox):
+        app = app_factory(smtp_url=url, public_url="https://finder.example.org")
+        result = app.test_cli_runner().invoke(args=["finder", "stale", "--notify"])
+    assert result.exit_code == 0, result.output
+    assert "Reminders: 1 sent by email, 0 printed." in result.output
+    (message,) = inbox.messages
+    assert message["To"] == "editor@old.example.org"
+    assert message["Subject"] == "Please confirm your listing: Old Clinic"
+    assert "https://finder.example.org/manage/" in message.get_content()
+
+
+def test_notify_prints_when_the_mail_server_is_down(app_factory, session, make_center):
+    _stale_with_editor(session, make_center)
+    app = app_factory(smtp_url="smtp://127.0.0.1:9")  # discard port: nothing listens
+    result = app.test_cli_runner().invoke(args=["finder", "stale", "--notify"])
+    assert result.exit_code == 0
+    assert "--- To: editor@old.example.org" in result.output

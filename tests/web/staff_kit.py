@@ -79,3 +79,45 @@ class FakeGeocoder:
 
 TOOWOOMBA = Place(label="Toowoomba QLD 4350", lat=-27.5598, lon=151.9507, country="AU",
                   region="QLD", postcode="4350")
+
+
+class Inbox:
+    """What a real SMTP server on loopback (aiosmtpd) received."""
+
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's hook name)
+        import email
+        import email.policy
+        self.messages.append(email.message_from_bytes(envelope.content, policy=email.policy.default))
+        return "250 Message accepted"
+
+
+def smtp_server():
+    """A context manager: (an smtp:// URL on a free loopback port, its Inbox)."""
+    import contextlib
+    import socket
+
+    from aiosmtpd.controller import Controller
+
+    @contextlib.contextmanager
+    def running():
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        inbox = Inbox()
+        controller = Controller(inbox, hostname="127.0.0.1", port=port)
+        controller.start()
+        try:
+            yield f"smtp://127.0.0.1:{port}", inbox
+        finally:
+            controller.stop()
+    return running()
+
+
+def link_in(text: str) -> str:
+    """The /manage/link/… path in a message or page."""
+    match = re.search(r"https?://[^/\s]+(/manage/link/[A-Za-z0-9_-]+)", text)
+    assert match, f"no link in {text!r}"
+    return match.group(1)

@@ -5,4 +5,13 @@ from flask import Blueprint
 bp = Blueprint("manage", __name__, url_prefix="/manage")
 submit_bp = Blueprint("submit", __name__)
 
-from finder.web.manage import admin, listings, signin, submit, tokens  # noqa: E402,F401
+from finder.web.manage import (  # noqa: E402,F401
+    account_admin,
+    admin,
+    dashboard,
+    listings,
+    passwords,
+    signin,
+    submit,
+    tokens,
+)

@@ -1,14 +1,13 @@
-"""Admin pages: approve pending listings, archive listings, create accounts."""
-from flask import flash, redirect, render_template, request, url_for
-from wtforms.fields import SelectChoice
+"""Admin pages: approve pending listings (optionally inviting their submitter) and archive
+listings."""
+from flask import abort, flash, redirect, render_template, request, url_for
 
-from finder.directory import accounts
+from finder.directory import accounts, submissions
 from finder.directory import service as directory
 from finder.web.core.context import db
 from finder.web.manage import bp
 from finder.web.manage.access import actor, admin_required, editable_center, posted_version
-from finder.web.manage.forms import AccountForm
-from finder.web.manage.listing_form import LABELS
+from finder.web.manage.account_admin import link_notice
 
 STATUS_WORDS = {"active": "approved and public", "archived": "archived"}
 
@@ -39,31 +38,25 @@ def archive(center_id: int):
     return _set_status(center_id, "archived")
 
 
-def _account_form() -> AccountForm:
-    form = AccountForm()
-    centers = directory.list_centers(db(), status=None, limit=100_000).items
-    form.center_id.choices = [SelectChoice("", "None (admin)")] + [
-        SelectChoice(str(c.id), f"{c.name}, {c.organisation} ({c.locality})") for c in centers]
-    return form
-
-
-@bp.route("/accounts", methods=["GET", "POST"])
+@bp.post("/centers/<int:center_id>/approve-and-invite")
 @admin_required
-def account_list():
-    form, errors, created, password = _account_form(), {}, None, None
-    if form.validate_on_submit():
-        password = form.password.data or accounts.generate_password()
-        center_id = int(form.center_id.data) if form.center_id.data else None
-        try:
-            created = accounts.create_account(db(), form.email.data, password,
-                                              role=form.role.data, center_id=center_id,
-                                              actor=actor())
-        except accounts.AccountError as invalid:
-            errors, password = invalid.errors, None
-        else:
-            password = None if form.password.data else password  # show only a generated one
-    elif form.is_submitted():
-        errors = {name: "; ".join(messages) for name, messages in form.errors.items()}
-    return render_template("manage/accounts.html", form=form, errors=errors, created=created,
-                           one_time_password=password, accounts=accounts.list_accounts(db()),
-                           labels=LABELS), 400 if errors else 200
+def approve_and_invite(center_id: int):
+    """Approve a submitted listing and invite its submitter to keep it current."""
+    center = editable_center(center_id)
+    try:
+        account, plain = submissions.approve_and_invite(
+            db(), center_id, expected_version=posted_version(request.form), actor=actor())
+    except directory.VersionConflict:
+        flash(f"{center.name} changed since you loaded the page: check it and try again.",
+              "warning")
+        return redirect(url_for("manage.dashboard"))
+    except LookupError:
+        abort(404, "This listing was not sent through \"list your center\": invite someone "
+                   "from the accounts page.")
+    except accounts.AccountError as taken:
+        db().rollback()
+        flash(f"{center.name} is approved, but no invitation was made: the submitter's email "
+              f"{taken.errors.get('email', '')}.", "warning")
+        return redirect(url_for("manage.dashboard"))
+    return render_template("manage/accounts_sent.html", center=center,
+                           sent=link_notice(account, "invite", plain))

@@ -19,4 +19,3 @@ class AccountForm(FlaskForm):
     role = SelectField("Role", choices=[SelectChoice("center_editor", "Center editor"),
                                         SelectChoice("admin", "Admin")])
     center_id = SelectField("Center (for a center editor)", coerce=str, choices=[])
-    password = PasswordField("Password (leave empty to generate a one-time password)")

@@ -7,6 +7,7 @@ the hours textarea has a syntax of its own, so only it gets a message here.
 
 from finder.directory.listing import parse_span, span_text
 from finder.directory.models import EDITABLE_FIELDS, CenterFields, has_control_characters
+from finder.web.manage.friendly_fields import WEEK_MARKER, read_languages, read_timezone, read_week
 
 LIST_FIELDS = ("drug_classes", "routes", "referral_from")  # checkbox groups
 BOOL_FIELDS = tuple(f for f, info in CenterFields.model_fields.items() if info.annotation is bool)
@@ -56,11 +57,16 @@ def listing_from_form(form, fields=EDITABLE_FIELDS) -> tuple[dict, dict[str, str
         elif field in BOOL_FIELDS:
             data[field] = form.get(field) in ("on", "true", "1", "yes")
         elif field == "languages":
-            data[field] = [p.strip() for p in form.get(field, "").split(",") if p.strip()]
-        elif field == "hours":
-            data[field], problem = _hours(form.get(field, ""))
+            data[field], problem = read_languages(form)
             if problem:
                 errors[field] = problem
+        elif field == "hours":
+            by_day = WEEK_MARKER in form
+            data[field], problem = read_week(form) if by_day else _hours(form.get(field, ""))
+            if problem:
+                errors[field] = problem
+        elif field == "timezone":
+            data[field] = read_timezone(form, form.get("country"), form.get("region"))
         elif field in form:  # a field the form did not send keeps its stored or default value
             data[field] = form[field].strip() or None
     return data, errors
@@ -73,9 +79,7 @@ def form_values(listing: dict) -> dict:
         value = listing.get(field)
         if field == "hours":
             values[field] = "\n".join(span_text(s) for s in value or [])
-        elif field == "languages":
-            values[field] = ", ".join(value or [])
-        elif field in LIST_FIELDS:
+        elif field in LIST_FIELDS or field == "languages":
             values[field] = list(value or [])
         elif field in BOOL_FIELDS:
             values[field] = bool(value)
@@ -101,16 +105,3 @@ def position_changed(before: dict, after: dict) -> bool:
         except (TypeError, ValueError):
             return True
     return False
-
-
-def display(value) -> str:
-    """A stored or audited value in words for the history and conflict pages."""
-    if value is None or value == "" or value == []:
-        return "(empty)"
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, list):
-        if value and isinstance(value[0], dict):
-            return "; ".join(span_text(s) for s in value)
-        return ", ".join(str(v) for v in value)
-    return str(value)

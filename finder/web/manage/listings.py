@@ -1,13 +1,16 @@
-"""The editor's pages: the dashboard, the edit form (with a map to confirm a moved address and
+"""The editor's pages: the edit form (with a map to confirm a moved address and
 a conflict page for stale edits), "we confirm this listing is current", and the history."""
 from flask import flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask_login import login_required
 from werkzeug.exceptions import ServiceUnavailable
 
 from finder.directory import service as directory
 from finder.directory.conflicts import UNCHANGED, explain_conflict
+from finder.directory.history import actor_words, local_time, readable
+from finder.directory.languages import choices as language_choices
 from finder.directory.locate import address_text, locate_listing
 from finder.directory.models import editable_values
+from finder.directory.regions import AU_ZONE_NAMES
 from finder.search.maps import url_origin
 from finder.vocabulary import (
     ACCEPTING_REFERRALS,
@@ -22,10 +25,10 @@ from finder.web.core.security import allow
 from finder.web.directory.present import listing_freshness
 from finder.web.manage import bp
 from finder.web.manage.access import actor, editable_center, posted_version
+from finder.web.manage.friendly_fields import week_of
 from finder.web.manage.listing_form import (
     LABELS,
     address_changed,
-    display,
     form_values,
     listing_from_form,
     position_changed,
@@ -36,7 +39,8 @@ CHOICES = {"drug_classes": DRUG_CLASSES, "drug_groups": DRUG_GROUPS, "routes": R
                                    else f"{c.name} ({DRUG_GROUPS[c.group]})")
                                   for code, c in DRUG_CLASSES.items()],
            "referral_from": REFERRAL_FROM, "accepting_referrals": ACCEPTING_REFERRALS,
-           "costs": COSTS, "labels": LABELS, "display": display}
+           "costs": COSTS, "labels": LABELS, "readable": readable,
+           "language_choices": language_choices, "au_zones": AU_ZONE_NAMES, "week_of": week_of}
 
 
 def address_geocoder():
@@ -64,21 +68,6 @@ def stored(center) -> dict:
     return editable_values(center)
 
 
-@bp.get("/")
-@login_required
-def dashboard():
-    if not current_user.is_admin:
-        center = directory.get_center(db(), current_user.account.center_id, public=False)
-        return _dashboard([center] if center else [])
-    everything = directory.list_centers(db(), status=None, limit=100_000).items
-    return _dashboard(everything, pending=[c for c in everything if c.status == "pending"])
-
-
-def _dashboard(centers, **extra):
-    freshness = {c.id: listing_freshness(c, settings()) for c in centers}
-    return render_template("manage/dashboard.html", centers=centers, freshness=freshness, **extra)
-
-
 def _edit_page(center, values, errors=None, status=200, version=None, conflict=None):
     return render_template("manage/edit.html", center=center, values=values, errors=errors or {},
                            fresh=listing_freshness(center, settings()),
@@ -104,16 +93,27 @@ def save(center_id: int):
     if request.form.get("confirmed") != "1" and (
             address_changed(stored(center), data) or position_changed(stored(center), data)):
         return _confirm_position(center, data, version)
+    confirm_current = "on" in request.form.getlist("confirm_current")
     try:
-        directory.update_center(db(), center_id, data, expected_version=version, actor=actor())
+        center = directory.update_center(db(), center_id, data, expected_version=version,
+                                         actor=actor(), verify=confirm_current)
     except directory.ListingValidationError as invalid:
         return _edit_page(center, form_values(data), invalid.errors, 400, version)
     except directory.VersionConflict as stale:
         conflict = explain_conflict(db(), stale.current, _normalised(stale.current, data), version)
         values = form_values(stored(stale.current) | conflict.mine)
         return _edit_page(stale.current, values, status=409, conflict=conflict)
-    flash("Saved. The public listing shows your changes now.", "success")
+    flash(saved_message(listing_freshness(center, settings())), "success")
     return redirect(url_for("manage.edit", center_id=center_id))
+
+
+def saved_message(fresh) -> str:
+    """What the save did to the listing's verification, as the public page will show it."""
+    if fresh.status == "verified":
+        return (f"Saved and confirmed: the public page now says the listing was confirmed by "
+                f"the center on {fresh.verified_on:%-d %B %Y}.")
+    return (f"Saved. The public page shows your changes, and still says: \"{fresh.message}\" "
+            "Tick \"We confirm this listing is current\" when you save to change that.")
 
 
 def _normalised(center, data: dict) -> dict:
@@ -135,11 +135,12 @@ def _confirm_position(center, data, version):
             return _edit_page(center, form_values(data), {"locality": message}, 400, version)
         data = data | {"lat": place.lat, "lon": place.lon}
     try:
-        directory.validate_listing(data)
+        position = directory.validate_listing(data)  # numbers from here on, never typed text
     except directory.ListingValidationError as invalid:
         return _edit_page(center, form_values(data), invalid.errors, 400, version)
     return render_template("manage/confirm.html", center=center, values=form_values(data),
-                           version=version, lat=data["lat"], lon=data["lon"],
+                           version=version, lat=position.lat, lon=position.lon,
+                           confirm_current="on" in request.form.getlist("confirm_current"),
                            address=address_text(data), tile_url=settings().tile_url,
                            tile_attribution=settings().tile_attribution, **CHOICES)
 
@@ -155,6 +156,8 @@ def verify(center_id: int):
         flash("The listing changed since you loaded it: check it, then confirm again.", "warning")
     else:
         flash("Thank you: the listing now shows it was confirmed today.", "success")
+    if request.form.get("back") == "dashboard":
+        return redirect(url_for("manage.dashboard"))
     return redirect(url_for("manage.edit", center_id=center_id))
 
 
@@ -162,5 +165,13 @@ def verify(center_id: int):
 @login_required
 def history(center_id: int):
     center = editable_center(center_id)
-    return render_template("manage/history.html", center=center,
-                           entries=directory.audit_history(db(), center_id), **CHOICES)
+    entries = directory.audit_history(db(), center_id)
+    fields = sorted({f for e in entries for f in e.changes}, key=lambda f: LABELS.get(f, f))
+    chosen = request.args.get("field", "")
+    if chosen in fields:
+        entries = [e for e in entries if chosen in e.changes]
+    else:
+        chosen = ""
+    return render_template("manage/history.html", center=center, entries=entries, fields=fields,
+                           chosen=chosen, actor_words=actor_words,
+                           local_time=local_time, **CHOICES)

@@ -5,10 +5,10 @@ from urllib.parse import urlsplit
 
 from flask import flash, redirect, render_template, request, session, url_for
 from flask_limiter.util import get_remote_address
-from flask_login import login_required, login_user, logout_user
+from flask_login import current_user, login_required, login_user, logout_user
 
 from finder.directory import accounts
-from finder.web.core.auth import SignedInAccount
+from finder.web.core.auth import SignedInAccount, start_session
 from finder.web.core.context import db
 from finder.web.core.extensions import limiter
 from finder.web.manage import bp
@@ -48,12 +48,17 @@ def login():
         return render_template("manage/login.html", form=form, failed=True), 401
     session.clear()  # a fresh session on sign-in: nothing carried over from before
     login_user(SignedInAccount(account))
+    start_session()
+    if account.must_change_password:
+        flash("You signed in with a one-time password: choose your own to go on.", "info")
+        return redirect(url_for("manage.change_password"))
     return redirect(_safe_next(request.args.get("next")))
 
 
 @bp.post("/logout")
 @login_required
 def logout():
+    accounts.end_sessions(db(), current_user.account)  # a copy of this cookie stops working too
     logout_user()
     session.clear()
     flash("You are signed out.", "info")

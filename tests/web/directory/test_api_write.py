@@ -71,7 +71,7 @@ def test_editor_token_cannot_create_a_center(client, tokens):
     ({"version": 1, "phone": "ring us"}, "phone", "phone number"),
     ({"version": 1, "email": "nobody"}, "email", "email address"),
     ({"version": 1, "website": "http://example.org"}, "website", "https://"),
-    ({"version": 1, "procedures_per_year": -1}, "procedures_per_year", "greater than or equal"),
+    ({"version": 1, "procedures_per_year": -1}, "procedures_per_year", "must be 0 or more"),
     ({"version": 1, "drug_classes": []}, "drug_classes", "at least one drug class"),
     ({"version": 1, "routes": ["nasal"]}, "routes", "unknown route"),
     ({"version": 1, "status": "active"}, "status", "not a listing field"),

@@ -188,8 +188,10 @@ def test_edit_form_offers_every_listing_field(editor, two_centers):
     from finder.directory.models import EDITABLE_FIELDS
     data = edit_form(editor, two_centers[0].id)
     html = editor.get(f"/manage/centers/{two_centers[0].id}/edit").get_data(as_text=True)
+    shown_as = {"hours": "open_mon"}  # hours are entered per weekday
     for field in EDITABLE_FIELDS:
-        assert field in data or f'name="{field}"' in html, field
+        name = shown_as.get(field, field)
+        assert name in data or f'name="{name}"' in html, field
 
 
 def test_saved_phone_shows_on_the_public_page_and_in_the_history(editor, two_centers):
@@ -202,39 +204,48 @@ def test_saved_phone_shows_on_the_public_page_and_in_the_history(editor, two_cen
 
 def test_listing_facts_round_trip_through_the_form(editor, session, two_centers):
     ours = two_centers[0]
-    response = save(editor, ours.id, hours="mon 08:30-16:30\nwed 09:00-12:00",
-                    languages="en, vi", referral_from=["gp", "specialist"],
+    response = save(editor, ours.id, open_mon="on", opens_mon="08:30", closes_mon="16:30",
+                    open_wed="on", opens_wed="09:00", closes_wed="12:00",
+                    languages=["en"], languages_other="Vietnamese, zh-Hant",
+                    referral_from=["gp", "specialist"],
                     accepting_referrals="yes", wait_weeks="6", wait_reported_on="2026-01-05",
                     cost="public", interpreter_service="on", age_min_years="16")
     assert response.status_code == 302
     session.refresh(ours)
     assert ours.hours == [{"day": "mon", "opens": "08:30", "closes": "16:30"},
                           {"day": "wed", "opens": "09:00", "closes": "12:00"}]
-    assert ours.languages == ["en", "vi"] and ours.referral_from == ["gp", "specialist"]
+    assert ours.languages == ["en", "vi", "zh-Hant"] and ours.referral_from == ["gp", "specialist"]
     assert (ours.wait_weeks, ours.interpreter_service, ours.age_min_years) == (6, True, 16)
     again = edit_form(editor, ours.id)
-    assert again["hours"] == "mon 08:30-16:30\nwed 09:00-12:00" and again["languages"] == "en, vi"
+    assert (again["open_mon"], again["opens_mon"], again["closes_wed"]) == (["on"], "08:30", "12:00")
+    assert "open_tue" not in again and again["languages"] == ["zh-Hant", "en", "vi"]
+    page = editor.get(f"/manage/centers/{ours.id}/edit").get_data(as_text=True)
+    assert ">Vietnamese</label>" in page and ">Chinese (Traditional)</label>" in page
 
 
 @pytest.mark.parametrize("field, value, message", [
     ("phone", "call us", "must be a phone number"),
     ("email", "clinic at hospital", "must be an email address"),
     ("website", "http://example.org", "must be an https:// address"),
-    ("procedures_per_year", "-3", "greater than or equal to 0"),
+    ("procedures_per_year", "-3", "must be 0 or more"),
+    ("lat", "north-ish", "must be a number"),
+    ("lat", "91", "must be 90 or less"),
     ("drug_classes", [], "choose at least one drug class"),
     ("routes", [], "choose at least one route"),
-    ("hours", "mondays all day", "line 1: write each opening"),
-    ("languages", "english", "is not a BCP 47 language code"),
-    ("timezone", "Brisbane", "is not an IANA time zone"),
+    ("opens_mon", "8am", "times must be HH:MM"),
+    ("languages_other", "Qwertyish", "we do not know the language"),
+    ("timezone_other", "Brisbane", "is not an IANA time zone"),
     ("name", "nul\x00byte", "contains control characters"),
 ])
 def test_bad_values_get_a_message_at_their_field(editor, session, two_centers, field, value,
                                                  message):
     ours = two_centers[0]
-    response = save(editor, ours.id, **{field: value})
+    day = {"open_mon": "on", "closes_mon": "17:00"} if field == "opens_mon" else {}
+    response = save(editor, ours.id, **day, **{field: value})
     page = response.get_data(as_text=True)
     assert response.status_code == 400
-    assert f'id="{field}-error"' in page and message in page
+    shown_at = {"opens_mon": "hours", "languages_other": "languages", "timezone_other": "timezone"}
+    assert f'id="{shown_at.get(field, field)}-error"' in page and message in page
     session.refresh(ours)
     assert ours.version == 1
 
@@ -373,11 +384,15 @@ def _public_everywhere(client, center_id, name) -> dict:
     }
 
 
+SUBMITTER = {"submitter_name": "Dr Ana Lee", "submitter_role": "Allergist",
+             "submitter_email": "ana.lee@newtown.example.org", "submitter_phone": "+61 2 9000 0000"}
+
+
 def test_listed_center_is_invisible_until_an_admin_approves_it(client, session, geocoded):
     token = csrf_token(client, "/list-your-center")
     form = {k: v for k, v in center_data(name="Newtown Allergy Clinic").items()
             if k not in ("lat", "lon")}
-    response = client.post("/list-your-center", data=form | {"csrf_token": token})
+    response = client.post("/list-your-center", data=form | SUBMITTER | {"csrf_token": token})
     assert response.status_code == 201, response.get_data(as_text=True)
     center = session.exec(select(Center).where(Center.name == "Newtown Allergy Clinic")).one()
     assert center.status == "pending" and (center.lat, center.lon) == (TOOWOOMBA.lat, TOOWOOMBA.lon)
@@ -401,6 +416,7 @@ def test_list_your_center_names_each_bad_field(client, geocoded):
     page = response.get_data(as_text=True)
     assert response.status_code == 400
     assert 'id="phone-error"' in page and 'id="routes-error"' in page
+    assert 'id="submitter_name-error"' in page and 'id="submitter_email-error"' in page
 
 
 def test_archived_center_vanishes_from_public_reads_but_keeps_its_history(admin, session,
@@ -426,29 +442,36 @@ def test_archive_with_a_stale_version_changes_nothing(admin, session, two_center
 
 # --- accounts and tokens in the web UI -------------------------------------------------
 
-def test_admin_creates_an_editor_with_a_one_time_password(admin, session, two_centers):
+def test_admin_invites_an_editor_who_sets_a_password_through_the_link(admin, session,
+                                                                      two_centers):
     token = csrf_token(admin, "/manage/accounts")
     response = admin.post("/manage/accounts", data={
         "csrf_token": token, "email": "New.Editor@Example.org", "role": "center_editor",
-        "center_id": str(two_centers[1].id), "password": ""})
+        "center_id": str(two_centers[1].id)})
     page = response.get_data(as_text=True)
     assert response.status_code == 200 and "shown only now" in page
     import re
-    password = re.search(r'<code class="token-value">([^<]+)</code>', page).group(1)
+    link = re.search(r'<code class="token-value link-value">http://localhost(/manage/link/[^<]+)</code>',
+                     page).group(1)
     other = admin.application.test_client()
-    assert login(other, "new.editor@example.org", password).status_code == 302
+    assert login(other, "new.editor@example.org", "anything at all here").status_code == 401
+    chosen = "plum orchard quietly hums"
+    welcome = other.get(link)
+    assert welcome.status_code == 200 and "new.editor@example.org" in welcome.get_data(as_text=True)
+    done = other.post(link, data={"csrf_token": csrf_token(other, link), "password": chosen})
+    assert done.headers["Location"] == f"/manage/centers/{two_centers[1].id}/edit"
     assert other.get(f"/manage/centers/{two_centers[1].id}/edit").status_code == 200
     assert other.get(f"/manage/centers/{two_centers[0].id}/edit").status_code == 403
+    assert other.get(link).status_code == 410  # single use
 
 
 def test_account_form_names_the_problem(admin):
     token = csrf_token(admin, "/manage/accounts")
     response = admin.post("/manage/accounts", data={
-        "csrf_token": token, "email": "x@example.org", "role": "center_editor",
-        "center_id": "", "password": "short"})
+        "csrf_token": token, "email": "x@example", "role": "center_editor", "center_id": ""})
     page = response.get_data(as_text=True)
     assert response.status_code == 400
-    assert "at least 12 characters" in page and "needs an existing center" in page
+    assert "must be an email address" in page and "needs an existing center" in page
 
 
 def test_tokens_are_shown_once_and_can_be_revoked(editor, session, two_centers):
