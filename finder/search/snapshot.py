@@ -1,0 +1,198 @@
+"""The directory as one worker holds it for searching: the active listings in flat arrays.
+
+A snapshot is built from one read of the active listings and never changed afterwards; a newer
+one replaces it whole, so a search reads one generation from start to end. Coordinates are kept
+sorted by latitude (a box is a slice), filters as bitmasks and small category codes. Listing
+details are read by id when a search first shows them, checked against the version the
+snapshot holds (a mismatch means the directory moved on: the caller rebuilds), and remembered
+for the snapshot's life.
+"""
+import json
+from dataclasses import dataclass, field
+
+import numpy as np
+from sqlalchemy import String, cast, select
+from sqlalchemy.engine import Connection
+
+from finder.directory.models import Center, sees_children
+from finder.geocoding.place import EARTH_KM
+from finder.search import ranking
+from finder.search.ranking import Candidate, Criteria, bounding_box
+from finder.vocabulary import DRUG_CLASSES, ROUTES
+
+DETAILS_KEPT = 4096  # listings remembered per snapshot; past that the memory starts again
+_DRUG_BITS = {code: 1 << i for i, code in enumerate(DRUG_CLASSES)}
+_ROUTE_BITS = {code: 1 << i for i, code in enumerate(ROUTES)}
+_COLUMNS = (Center.id, Center.version, Center.name, Center.lat, Center.lon,
+            cast(Center.drug_classes, String), cast(Center.routes, String),
+            Center.age_min_years, Center.age_max_years, Center.cost,
+            cast(Center.languages, String), Center.telehealth_preassessment,
+            Center.accepting_referrals)
+
+
+class StaleSnapshot(Exception):
+    """A listing's stored version differs from the snapshot's: the directory has moved on."""
+
+
+def _bits(codes_json: str | None, bits: dict) -> int:
+    return sum(bits.get(code, 0) for code in set(json.loads(codes_json or "[]")))
+
+
+def _categories(values: list) -> tuple[list, np.ndarray]:
+    """Distinct values and each row's index among them (rules then run once per value)."""
+    distinct = list(dict.fromkeys(values))
+    index = {v: i for i, v in enumerate(distinct)}
+    return distinct, np.fromiter((index[v] for v in values), dtype=np.int32, count=len(values))
+
+
+def spherical_km(lat: float, lon: float, lats: np.ndarray, lons: np.ndarray) -> np.ndarray:
+    """Great-circle km from one point to many (the haversine formula, as
+    finder.geocoding.place.haversine_km computes it for one pair)."""
+    p1, p2 = np.radians(lat), np.radians(lats)
+    a = (np.sin((p2 - p1) / 2) ** 2
+         + np.cos(p1) * np.cos(p2) * np.sin(np.radians(lons - lon) / 2) ** 2)
+    return 2 * EARTH_KM * np.arcsin(np.sqrt(np.minimum(1.0, a)))
+
+
+@dataclass(eq=False)
+class DirectorySnapshot:
+    generation: int
+    ids: np.ndarray
+    versions: np.ndarray
+    names: list
+    lat: np.ndarray  # ascending
+    lon: np.ndarray
+    drugs: np.ndarray
+    routes: np.ndarray
+    children: np.ndarray
+    ages: tuple  # (distinct (min, max) pairs, row index)
+    costs: tuple  # (distinct costs, row index)
+    languages: dict  # lower-case tag -> row positions
+    telehealth: np.ndarray
+    accepting: np.ndarray
+    first_area_km2: float
+    details: dict = field(default_factory=dict)
+
+    @property
+    def size(self) -> int:
+        return len(self.ids)
+
+    def candidate(self, i: int) -> Candidate:
+        return Candidate(int(self.ids[i]), self.names[i], float(self.lat[i]), float(self.lon[i]),
+                         bool(self.telehealth[i]), "yes" if self.accepting[i] else "no")
+
+    def _fitting(self, box, criteria: Criteria, lat: float, lon: float):
+        """Positions in the box fitting `criteria`, and their spherical km, nearest first."""
+        if box is None:
+            start, stop, spans = 0, self.size, [(-180.0, 180.0)]
+        else:
+            start = int(np.searchsorted(self.lat, box[0], "left"))
+            stop = int(np.searchsorted(self.lat, box[1], "right"))
+            spans = box[2]
+        lons = self.lon[start:stop]
+        keep = np.zeros(stop - start, dtype=bool)
+        for west, east in spans:
+            keep |= (lons >= west) & (lons <= east)
+        if criteria.drug_class:
+            keep &= (self.drugs[start:stop] & _DRUG_BITS.get(criteria.drug_class, 0)) != 0
+        if criteria.route:
+            keep &= (self.routes[start:stop] & _ROUTE_BITS.get(criteria.route, 0)) != 0
+        if criteria.child:
+            keep &= self.children[start:stop]
+        if criteria.age is not None:
+            pairs, index = self.ages
+            allowed = np.array([ranking.ages_cover(lo, hi, criteria.age) for lo, hi in pairs], bool)
+            keep &= allowed[index[start:stop]]
+        if criteria.cost == "public":
+            costs, index = self.costs
+            keep &= np.array([ranking.offers_public(c) for c in costs], bool)[index[start:stop]]
+        if criteria.language:
+            speaking = np.zeros(self.size, dtype=bool)
+            for tag, rows in self.languages.items():
+                if ranking.speaks((tag,), criteria.language):
+                    speaking[rows] = True
+            keep &= speaking[start:stop]
+        if criteria.telehealth:
+            keep &= self.telehealth[start:stop]
+        positions = np.nonzero(keep)[0] + start
+        km = spherical_km(lat, lon, self.lat[positions], self.lon[positions])
+        order = np.argsort(km, kind="stable")
+        return positions[order], km[order]
+
+    def search(self, lat: float, lon: float, *, criteria: Criteria, limit: int,
+               accepting: bool | None, regional: bool, radius: float | None) -> tuple[list, int]:
+        """(ranked (geodesic km, Candidate), left out not accepting): ranking's rules over
+        the snapshot, growing the box as the SQL path does."""
+        start = ranking.first_box_km(self.size, self.first_area_km2, limit)
+        km = min(start, radius * ranking.SLACK) if radius is not None else start
+        while True:
+            box = bounding_box(lat, lon, km)
+            positions, dist = self._fitting(box, criteria, lat, lon)
+            shown = self.accepting[positions] if accepting else np.ones(len(positions), bool)
+            if radius is not None:
+                shown &= dist <= radius * ranking.SLACK
+            needed = ranking.needed_km(dist[shown][:limit].tolist(), limit, regional, radius)
+            if box is None or needed <= km:
+                listed = shown & (dist <= needed)
+                pairs = [(float(d), self.candidate(i)) for i, d in
+                         zip(positions[listed].tolist(), dist[listed].tolist())]
+                refusing = None
+                if accepting:
+                    out = ~self.accepting[positions]
+                    refusing = [(float(d), self.candidate(i)) for i, d in
+                                zip(positions[out].tolist(), dist[out].tolist())]
+                return ranking.rank((lat, lon), pairs, refusing, limit, regional, radius)
+            km = ranking.next_box_km(km, needed, int(shown.sum()), limit)
+
+    def centers(self, session, ids: list[int]) -> dict[int, Center]:
+        """The listings by id, as this snapshot knows them (read once, then remembered).
+        Raises StaleSnapshot when the database holds another version of one of them."""
+        missing = [i for i in ids if i not in self.details]
+        if missing:
+            wanted = dict(zip(self.ids.tolist(), self.versions.tolist())) if len(missing) > 64 \
+                else {i: int(self.versions[self.position(i)]) for i in missing}
+            rows = session.execute(select(Center.__table__).where(Center.id.in_(missing))).all()
+            found = {row.id: row for row in rows}
+            if any(i not in found or found[i].version != wanted[i] or found[i].status != "active"
+                   for i in missing):
+                raise StaleSnapshot
+            if len(self.details) + len(missing) > DETAILS_KEPT:
+                self.details.clear()
+            for i in missing:  # a plain, session-free object: shared, and never written
+                self.details[i] = Center(**found[i]._mapping)
+        return {i: self.details[i] for i in ids}
+
+    def position(self, center_id: int) -> int:
+        if not hasattr(self, "_positions"):
+            self._positions = {cid: p for p, cid in enumerate(self.ids.tolist())}
+        return self._positions[center_id]
+
+
+def build_snapshot(connection: Connection, generation: int) -> DirectorySnapshot:
+    """Every active listing read in one statement, at `generation` (read just before)."""
+    query = select(*_COLUMNS).where(Center.status == "active").order_by(Center.lat, Center.id)
+    rows = connection.execute(query).all()
+    count = len(rows)
+    columns = list(zip(*rows)) if rows else [()] * len(_COLUMNS)
+    (ids, versions, names, lats, lons, drugs, routes, age_min, age_max, costs, languages,
+     telehealth, accepting) = columns
+    spoken: dict[str, list[int]] = {}
+    for position, tags in enumerate(languages):
+        if tags and tags != "[]":
+            for tag in set(json.loads(tags)):
+                spoken.setdefault(tag.lower(), []).append(position)
+    lat = np.array(lats, dtype=np.float64)
+    lon = np.array(lons, dtype=np.float64)
+    area = ranking.covered_area_km2(lat.min(), lat.max(), lon.min(), lon.max()) if count else 0.0
+    return DirectorySnapshot(
+        generation=generation,
+        ids=np.array(ids, dtype=np.int64), versions=np.array(versions, dtype=np.int64),
+        names=list(names), lat=lat, lon=lon,
+        drugs=np.fromiter((_bits(d, _DRUG_BITS) for d in drugs), np.int32, count),
+        routes=np.fromiter((_bits(r, _ROUTE_BITS) for r in routes), np.int32, count),
+        children=np.fromiter((sees_children(a) for a in age_min), bool, count),
+        ages=_categories(list(zip(age_min, age_max))), costs=_categories(list(costs)),
+        languages={tag: np.array(rows, dtype=np.int64) for tag, rows in spoken.items()},
+        telehealth=np.fromiter((bool(t) for t in telehealth), bool, count),
+        accepting=np.fromiter((a == "yes" for a in accepting), bool, count),
+        first_area_km2=area)
