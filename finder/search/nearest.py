@@ -54,3 +54,8 @@ def find_centers(place: Place, *, session: Session, drug_class: str | None = Non
 def _result(ranked, outside, left_out, centers) -> SearchResult:
     return SearchResult([Match(centers[row.id], km, outside) for km, row in ranked],
                         outside, left_out)
+
+
+def searched_generation(session: Session) -> int:
+    """The directory generation searches on this database are answered from right now."""
+    return holder_for(session.get_bind()).current().generation
