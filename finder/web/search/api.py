@@ -2,7 +2,9 @@
 import logging
 import sqlite3
 
-from flask import Blueprint, abort, jsonify
+from datetime import UTC, datetime
+
+from flask import Blueprint, abort, current_app, jsonify
 
 from finder.drugs import resolve_drug, suggest_drugs
 from finder.geocoding import GeocodeInputError
@@ -12,13 +14,14 @@ from finder.web.core.context import db, geocoder, settings
 from finder.web.core.errors import error_response
 from finder.web.core.openapi_parts import BOOL, error_bodies, json_body, param
 from finder.web.core.params import text_arg
-from finder.web.directory.present import center_public
+from finder.web.directory.present import center_public, listing_state
 from finder.web.search.cache import cached
 from finder.web.search.query import read_search_query
 
 bp = Blueprint("api_search", __name__, url_prefix="/api")
 log = logging.getLogger(__name__)
 SUGGESTIONS = 8
+LISTINGS_REMEMBERED = 4096
 
 
 @bp.get("/drugs")
@@ -67,19 +70,33 @@ def search():
     if outcome.place is None:
         status = 400 if outcome.location_invalid else 404
         return error_response(status, outcome.location_error)
-    result = outcome.result
+    result, now = outcome.result, datetime.now(UTC)
     return jsonify({
         "origin": outcome.place.to_dict(),
         "candidates": [c.to_dict() for c in outcome.candidates],
         "drug": outcome.drug.to_dict() if outcome.drug else None,
         "unknown_drug": outcome.unknown_drug,
-        "results": [{"center": center_public(m.center, settings()),
+        "results": [{"center": _listing(m.center, now),
                      "distance_km": round(m.distance_km, 1), "outside_radius": m.outside_radius}
                     for m in result.matches],
         "outside_radius": result.outside_radius,
         "left_out_not_accepting": result.left_out_not_accepting,
         "travel_assistance": outcome.travel,
     })
+
+
+def _listing(center, now: datetime) -> dict:
+    """The API's listing: its stored part built once per listing version (remembered per app),
+    what changes with the clock (freshness, open now) worked out for this request."""
+    memo = current_app.extensions.setdefault("finder.listing_json", {})
+    key = (center.id, center.version, center.updated_at)
+    built = memo.get(key)
+    if built is None:
+        if len(memo) >= LISTINGS_REMEMBERED:
+            memo.clear()
+        built = memo[key] = center_public(center, settings(), now=now)
+    state = listing_state(center, settings(), now=now)
+    return {**built, **{name: fact.to_dict() if fact else None for name, fact in state.items()}}
 
 
 # --- the OpenAPI description of these operations (merged by finder.web.core.openapi) ----------
