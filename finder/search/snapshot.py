@@ -77,9 +77,15 @@ class DirectorySnapshot:
     def size(self) -> int:
         return len(self.ids)
 
-    def candidate(self, i: int) -> Candidate:
-        return Candidate(int(self.ids[i]), self.names[i], float(self.lat[i]), float(self.lon[i]),
-                         bool(self.telehealth[i]), "yes" if self.accepting[i] else "no")
+    def pairs(self, positions: np.ndarray, km: np.ndarray) -> list:
+        """(spherical km, Candidate) for each position, in the order given."""
+        names = self.names
+        rows = map(Candidate._make, zip(
+            self.ids[positions].tolist(), [names[p] for p in positions.tolist()],
+            self.lat[positions].tolist(), self.lon[positions].tolist(),
+            self.telehealth[positions].tolist(),
+            np.where(self.accepting[positions], "yes", "no").tolist()))
+        return list(zip(km.tolist(), rows))
 
     def _fitting(self, box, criteria: Criteria, lat: float, lon: float):
         """Positions in the box fitting `criteria`, and their spherical km, nearest first."""
@@ -134,20 +140,20 @@ class DirectorySnapshot:
             needed = ranking.needed_km(dist[shown][:limit].tolist(), limit, regional, radius)
             if box is None or needed <= km:
                 listed = shown & (dist <= needed)
-                pairs = [(float(d), self.candidate(i)) for i, d in
-                         zip(positions[listed].tolist(), dist[listed].tolist())]
+                pairs = self.pairs(positions[listed], dist[listed])
                 refusing = None
                 if accepting:
                     out = ~self.accepting[positions]
-                    refusing = [(float(d), self.candidate(i)) for i, d in
-                                zip(positions[out].tolist(), dist[out].tolist())]
+                    refusing = self.pairs(positions[out], dist[out])
                 return ranking.rank((lat, lon), pairs, refusing, limit, regional, radius)
             km = ranking.next_box_km(km, needed, int(shown.sum()), limit)
 
     def centers(self, session, ids: list[int]) -> dict[int, Center]:
         """The listings by id, as this snapshot knows them (read once, then remembered).
         Raises StaleSnapshot when the database holds another version of one of them."""
-        missing = [i for i in ids if i not in self.details]
+        details = self.details  # another search may start a new memory meanwhile
+        missing = [i for i in ids if i not in details]
+        found = {}
         if missing:
             wanted = dict(zip(self.ids.tolist(), self.versions.tolist())) if len(missing) > 64 \
                 else {i: int(self.versions[self.position(i)]) for i in missing}
@@ -156,11 +162,14 @@ class DirectorySnapshot:
             if any(i not in found or found[i].version != wanted[i] or found[i].status != "active"
                    for i in missing):
                 raise StaleSnapshot
-            if len(self.details) + len(missing) > DETAILS_KEPT:
-                self.details.clear()
-            for i in missing:  # a plain, session-free object: shared, and never written
-                self.details[i] = Center(**found[i]._mapping)
-        return {i: self.details[i] for i in ids}
+        known = {i: details[i] for i in ids if i in details}
+        # plain, session-free objects: shared by searches, never written
+        known.update((i, Center(**found[i]._mapping)) for i in missing)
+        if missing and len(missing) <= DETAILS_KEPT:
+            if len(details) + len(missing) > DETAILS_KEPT:
+                details = self.details = {}
+            details.update((i, known[i]) for i in missing)
+        return known
 
     def position(self, center_id: int) -> int:
         if not hasattr(self, "_positions"):
@@ -168,10 +177,26 @@ class DirectorySnapshot:
         return self._positions[center_id]
 
 
+def _coded(values, rule) -> np.ndarray:
+    """rule(value) for each value, worked out once per distinct value."""
+    distinct, index = _categories(values)
+    return np.array([rule(v) for v in distinct], dtype=np.int64)[index] if distinct \
+        else np.zeros(0, np.int64)
+
+
 def build_snapshot(connection: Connection, generation: int) -> DirectorySnapshot:
-    """Every active listing read in one statement, at `generation` (read just before)."""
+    """Every active listing read in one statement, at `generation` (read just before).
+    Rows come straight from the driver's cursor: at 100,000 listings, building SQLAlchemy
+    rows would cost more than everything else together."""
     query = select(*_COLUMNS).where(Center.status == "active").order_by(Center.lat, Center.id)
-    rows = connection.execute(query).all()
+    compiled = query.compile(connection, compile_kwargs={"render_postcompile": True})
+    cursor = connection.connection.driver_connection.cursor()
+    try:
+        cursor.execute(str(compiled), tuple(compiled.params[name] for name in compiled.positiontup)
+                       if compiled.positional else compiled.params)
+        rows = cursor.fetchall()
+    finally:
+        cursor.close()
     count = len(rows)
     columns = list(zip(*rows)) if rows else [()] * len(_COLUMNS)
     (ids, versions, names, lats, lons, drugs, routes, age_min, age_max, costs, languages,
@@ -188,11 +213,11 @@ def build_snapshot(connection: Connection, generation: int) -> DirectorySnapshot
         generation=generation,
         ids=np.array(ids, dtype=np.int64), versions=np.array(versions, dtype=np.int64),
         names=list(names), lat=lat, lon=lon,
-        drugs=np.fromiter((_bits(d, _DRUG_BITS) for d in drugs), np.int32, count),
-        routes=np.fromiter((_bits(r, _ROUTE_BITS) for r in routes), np.int32, count),
-        children=np.fromiter((sees_children(a) for a in age_min), bool, count),
+        drugs=_coded(drugs, lambda text: _bits(text, _DRUG_BITS)).astype(np.int32),
+        routes=_coded(routes, lambda text: _bits(text, _ROUTE_BITS)).astype(np.int32),
+        children=_coded(age_min, sees_children).astype(bool),
         ages=_categories(list(zip(age_min, age_max))), costs=_categories(list(costs)),
         languages={tag: np.array(rows, dtype=np.int64) for tag, rows in spoken.items()},
-        telehealth=np.fromiter((bool(t) for t in telehealth), bool, count),
-        accepting=np.fromiter((a == "yes" for a in accepting), bool, count),
+        telehealth=np.array([bool(t) for t in telehealth], dtype=bool),
+        accepting=_coded(accepting, lambda a: a == "yes").astype(bool),
         first_area_km2=area)

@@ -159,3 +159,15 @@ def test_searches_on_one_app_see_edits_through_another_whole_and_within_two_seco
         assert (name, lat, locality) in expected  # one version's fields, never a blend
         want = haversine_km(-27.47, 153.02, lat, center.lon)
         assert abs(km - want) <= 0.01 * want + 0.1  # the distance to that version's place
+
+
+@pytest.mark.parametrize("kept", [1, 2, 3])
+def test_remembering_few_listings_still_answers_every_search(session, kept, monkeypatch):
+    import finder.search.snapshot as snapshot
+
+    monkeypatch.setattr(snapshot, "DETAILS_KEPT", kept)
+    for n in range(5):
+        directory.create_center(session, center_data(name=f"C{n}", lat=-27.47 - n / 10), actor="t")
+    for limit in (1, 3, 5, 2, 5, 4):
+        names = [m.center.name for m in find_centers(BRISBANE, session=session, limit=limit).matches]
+        assert names == [f"C{n}" for n in range(limit)]
