@@ -8,6 +8,7 @@ snapshot holds (a mismatch means the directory moved on: the caller rebuilds), a
 for the snapshot's life.
 """
 import json
+from array import array
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -20,6 +21,7 @@ from finder.search import ranking
 from finder.search.ranking import Candidate, Criteria, bounding_box
 from finder.vocabulary import DRUG_CLASSES, ROUTES
 
+BATCH_ROWS = 2000  # rows fetched at a time while building
 DETAILS_KEPT = 4096  # listings remembered per snapshot; past that the memory starts again
 _DRUG_BITS = {code: 1 << i for i, code in enumerate(DRUG_CLASSES)}
 _ROUTE_BITS = {code: 1 << i for i, code in enumerate(ROUTES)}
@@ -36,13 +38,6 @@ class StaleSnapshot(Exception):
 
 def _bits(codes_json: str | None, bits: dict) -> int:
     return sum(bits.get(code, 0) for code in set(json.loads(codes_json or "[]")))
-
-
-def _categories(values: list) -> tuple[list, np.ndarray]:
-    """Distinct values and each row's index among them (rules then run once per value)."""
-    distinct = list(dict.fromkeys(values))
-    index = {v: i for i, v in enumerate(distinct)}
-    return distinct, np.fromiter((index[v] for v in values), dtype=np.int32, count=len(values))
 
 
 def spherical_km(lat: float, lon: float, lats: np.ndarray, lons: np.ndarray) -> np.ndarray:
@@ -155,8 +150,7 @@ class DirectorySnapshot:
         missing = [i for i in ids if i not in details]
         found = {}
         if missing:
-            wanted = dict(zip(self.ids.tolist(), self.versions.tolist())) if len(missing) > 64 \
-                else {i: int(self.versions[self.position(i)]) for i in missing}
+            wanted = dict(zip(missing, self.versions[self.positions(missing)].tolist()))
             rows = session.execute(select(Center.__table__).where(Center.id.in_(missing))).all()
             found = {row.id: row for row in rows}
             if any(i not in found or found[i].version != wanted[i] or found[i].status != "active"
@@ -171,53 +165,86 @@ class DirectorySnapshot:
             details.update((i, known[i]) for i in missing)
         return known
 
-    def position(self, center_id: int) -> int:
-        if not hasattr(self, "_positions"):
-            self._positions = {cid: p for p, cid in enumerate(self.ids.tolist())}
-        return self._positions[center_id]
+    def positions(self, center_ids: list[int]) -> np.ndarray:
+        """Where listings are in the arrays; an id not in the snapshot raises StaleSnapshot."""
+        if not hasattr(self, "_by_id"):
+            self._by_id = np.argsort(self.ids, kind="stable")
+        wanted = np.array(center_ids, dtype=np.int64)
+        found = np.searchsorted(self.ids, wanted, sorter=self._by_id)
+        found = self._by_id[np.minimum(found, max(self.size - 1, 0))] if self.size else found
+        if not self.size or not np.array_equal(self.ids[found], wanted):
+            raise StaleSnapshot
+        return found
 
 
-def _coded(values, rule) -> np.ndarray:
-    """rule(value) for each value, worked out once per distinct value."""
-    distinct, index = _categories(values)
-    return np.array([rule(v) for v in distinct], dtype=np.int64)[index] if distinct \
-        else np.zeros(0, np.int64)
+class _Codes:
+    """Small integer codes for repeated values, with a rule worked out once per value."""
+
+    def __init__(self, rule=None):
+        self.rule, self.values, self.index, self.codes = rule, [], {}, array("i")
+
+    def add(self, value) -> None:
+        code = self.index.get(value)
+        if code is None:
+            code = self.index[value] = len(self.values)
+            self.values.append(value)
+        self.codes.append(code)
+
+    def ruled(self, dtype) -> np.ndarray:
+        """rule(value) for every row added."""
+        table = np.array([self.rule(v) for v in self.values] or [0], dtype=dtype)
+        return table[np.frombuffer(self.codes, dtype=np.int32)] if self.codes else table[:0]
+
+    def categories(self) -> tuple[list, np.ndarray]:
+        return self.values, np.frombuffer(self.codes, dtype=np.int32).copy()
 
 
 def build_snapshot(connection: Connection, generation: int) -> DirectorySnapshot:
     """Every active listing read in one statement, at `generation` (read just before).
-    Rows come straight from the driver's cursor: at 100,000 listings, building SQLAlchemy
-    rows would cost more than everything else together."""
+    Rows come straight from the driver's cursor, a batch at a time, and are kept only in
+    compact form: at 100,000 listings, whole rows would cost more memory and time than
+    everything else together."""
     query = select(*_COLUMNS).where(Center.status == "active").order_by(Center.lat, Center.id)
     compiled = query.compile(connection, compile_kwargs={"render_postcompile": True})
+    params = (tuple(compiled.params[name] for name in compiled.positiontup)
+              if compiled.positional else compiled.params)
+    ids, versions, lats, lons = array("q"), array("q"), array("d"), array("d")
+    names, telehealth, spoken = [], array("b"), {}
+    drugs, routes = _Codes(lambda text: _bits(text, _DRUG_BITS)), _Codes(lambda text: _bits(text, _ROUTE_BITS))
+    children, ages, costs = _Codes(sees_children), _Codes(), _Codes()
+    accepting = _Codes(lambda value: value == "yes")
     cursor = connection.connection.driver_connection.cursor()
     try:
-        cursor.execute(str(compiled), tuple(compiled.params[name] for name in compiled.positiontup)
-                       if compiled.positional else compiled.params)
-        rows = cursor.fetchall()
+        cursor.execute(str(compiled), params)
+        while batch := cursor.fetchmany(BATCH_ROWS):
+            for (center_id, version, name, lat, lon, drug_text, route_text, age_min, age_max,
+                 cost, languages, offers_telehealth, accepts) in batch:
+                if languages and languages != "[]":
+                    for tag in set(json.loads(languages)):
+                        spoken.setdefault(tag.lower(), []).append(len(ids))
+                ids.append(center_id)
+                versions.append(version)
+                names.append(name)
+                lats.append(lat)
+                lons.append(lon)
+                drugs.add(drug_text)
+                routes.add(route_text)
+                children.add(age_min)
+                ages.add((age_min, age_max))
+                costs.add(cost)
+                telehealth.append(bool(offers_telehealth))
+                accepting.add(accepts)
     finally:
         cursor.close()
-    count = len(rows)
-    columns = list(zip(*rows)) if rows else [()] * len(_COLUMNS)
-    (ids, versions, names, lats, lons, drugs, routes, age_min, age_max, costs, languages,
-     telehealth, accepting) = columns
-    spoken: dict[str, list[int]] = {}
-    for position, tags in enumerate(languages):
-        if tags and tags != "[]":
-            for tag in set(json.loads(tags)):
-                spoken.setdefault(tag.lower(), []).append(position)
-    lat = np.array(lats, dtype=np.float64)
-    lon = np.array(lons, dtype=np.float64)
-    area = ranking.covered_area_km2(lat.min(), lat.max(), lon.min(), lon.max()) if count else 0.0
+    lat, lon = np.frombuffer(lats, dtype=np.float64).copy(), np.frombuffer(lons, dtype=np.float64).copy()
+    area = ranking.covered_area_km2(lat.min(), lat.max(), lon.min(), lon.max()) if len(ids) else 0.0
     return DirectorySnapshot(
         generation=generation,
-        ids=np.array(ids, dtype=np.int64), versions=np.array(versions, dtype=np.int64),
-        names=list(names), lat=lat, lon=lon,
-        drugs=_coded(drugs, lambda text: _bits(text, _DRUG_BITS)).astype(np.int32),
-        routes=_coded(routes, lambda text: _bits(text, _ROUTE_BITS)).astype(np.int32),
-        children=_coded(age_min, sees_children).astype(bool),
-        ages=_categories(list(zip(age_min, age_max))), costs=_categories(list(costs)),
+        ids=np.frombuffer(ids, dtype=np.int64).copy(),
+        versions=np.frombuffer(versions, dtype=np.int64).copy(),
+        names=names, lat=lat, lon=lon,
+        drugs=drugs.ruled(np.int32), routes=routes.ruled(np.int32),
+        children=children.ruled(bool), ages=ages.categories(), costs=costs.categories(),
         languages={tag: np.array(rows, dtype=np.int64) for tag, rows in spoken.items()},
-        telehealth=np.array([bool(t) for t in telehealth], dtype=bool),
-        accepting=_coded(accepting, lambda a: a == "yes").astype(bool),
-        first_area_km2=area)
+        telehealth=np.frombuffer(telehealth, dtype=np.int8).astype(bool),
+        accepting=accepting.ruled(bool), first_area_km2=area)
