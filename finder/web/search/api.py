@@ -14,7 +14,7 @@ from finder.web.core.context import db, geocoder, settings
 from finder.web.core.errors import error_response
 from finder.web.core.openapi_parts import BOOL, error_bodies, json_body, param
 from finder.web.core.params import text_arg
-from finder.web.directory.present import center_public, listing_state
+from finder.web.directory.present import center_public
 from finder.web.search.cache import cached
 from finder.web.search.query import read_search_query
 
@@ -71,32 +71,36 @@ def search():
         status = 400 if outcome.location_invalid else 404
         return error_response(status, outcome.location_error)
     result, now = outcome.result, datetime.now(UTC)
-    return jsonify({
-        "origin": outcome.place.to_dict(),
-        "candidates": [c.to_dict() for c in outcome.candidates],
-        "drug": outcome.drug.to_dict() if outcome.drug else None,
-        "unknown_drug": outcome.unknown_drug,
-        "results": [{"center": _listing(m.center, now),
-                     "distance_km": round(m.distance_km, 1), "outside_radius": m.outside_radius}
-                    for m in result.matches],
-        "outside_radius": result.outside_radius,
-        "left_out_not_accepting": result.left_out_not_accepting,
-        "travel_assistance": outcome.travel,
-    })
+    head = {"origin": outcome.place.to_dict(),
+            "candidates": [c.to_dict() for c in outcome.candidates],
+            "drug": outcome.drug.to_dict() if outcome.drug else None,
+            "unknown_drug": outcome.unknown_drug}
+    results = ",".join(
+        f'{{"center":{_listing_text(m.center, now)},"distance_km":{_dumps(round(m.distance_km, 1))},'
+        f'"outside_radius":{_dumps(m.outside_radius)}}}' for m in result.matches)
+    tail = {"outside_radius": result.outside_radius,
+            "left_out_not_accepting": result.left_out_not_accepting,
+            "travel_assistance": outcome.travel}
+    body = f'{_dumps(head)[:-1]},"results":[{results}],{_dumps(tail)[1:]}'
+    return current_app.response_class(body, mimetype="application/json")
 
 
-def _listing(center, now: datetime) -> dict:
-    """The API's listing: its stored part built once per listing version (remembered per app),
-    what changes with the clock (freshness, open now) worked out for this request."""
+def _dumps(value) -> str:
+    return current_app.json.dumps(value)
+
+
+def _listing_text(center, now: datetime) -> str:
+    """The API's listing as JSON text, written once per listing version and minute: what
+    changes with the clock (freshness by the day, opening hours by the minute) cannot change
+    within one minute, so the text is exact for every request in it. Remembered per app."""
     memo = current_app.extensions.setdefault("finder.listing_json", {})
-    key = (center.id, center.version, center.updated_at)
-    built = memo.get(key)
-    if built is None:
+    key = (center.id, center.version, center.updated_at, int(now.timestamp() // 60))
+    text = memo.get(key)
+    if text is None:
         if len(memo) >= LISTINGS_REMEMBERED:
             memo.clear()
-        built = memo[key] = center_public(center, settings(), now=now)
-    state = listing_state(center, settings(), now=now)
-    return {**built, **{name: fact.to_dict() if fact else None for name, fact in state.items()}}
+        text = memo[key] = _dumps(center_public(center, settings(), now=now))
+    return text
 
 
 # --- the OpenAPI description of these operations (merged by finder.web.core.openapi) ----------
