@@ -70,23 +70,19 @@ def search():
     if outcome.place is None:
         status = 400 if outcome.location_invalid else 404
         return error_response(status, outcome.location_error)
-    result, now = outcome.result, datetime.now(UTC)
+    result, now, dumps = outcome.result, datetime.now(UTC), current_app.json.dumps
     head = {"origin": outcome.place.to_dict(),
             "candidates": [c.to_dict() for c in outcome.candidates],
             "drug": outcome.drug.to_dict() if outcome.drug else None,
             "unknown_drug": outcome.unknown_drug}
     results = ",".join(
-        f'{{"center":{_listing_text(m.center, now)},"distance_km":{_dumps(round(m.distance_km, 1))},'
-        f'"outside_radius":{_dumps(m.outside_radius)}}}' for m in result.matches)
+        f'{{"center":{_listing_text(m.center, now)},"distance_km":{dumps(round(m.distance_km, 1))},'
+        f'"outside_radius":{dumps(m.outside_radius)}}}' for m in result.matches)
     tail = {"outside_radius": result.outside_radius,
             "left_out_not_accepting": result.left_out_not_accepting,
             "travel_assistance": outcome.travel}
-    body = f'{_dumps(head)[:-1]},"results":[{results}],{_dumps(tail)[1:]}'
+    body = f'{dumps(head)[:-1]},"results":[{results}],{dumps(tail)[1:]}'
     return current_app.response_class(body, mimetype="application/json")
-
-
-def _dumps(value) -> str:
-    return current_app.json.dumps(value)
 
 
 def _listing_text(center, now: datetime) -> str:
@@ -99,7 +95,7 @@ def _listing_text(center, now: datetime) -> str:
     if text is None:
         if len(memo) >= LISTINGS_REMEMBERED:
             memo.clear()
-        text = memo[key] = _dumps(center_public(center, settings(), now=now))
+        text = memo[key] = current_app.json.dumps(center_public(center, settings(), now=now))
     return text
 
 

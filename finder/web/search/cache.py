@@ -53,7 +53,10 @@ def is_anonymous_request() -> bool:
 
 
 def _conditional(response):
-    """HTML and JSON that are the same for everyone: revalidated each time, by ETag."""
+    """A page that is the same for everyone: revalidated each time, by ETag. (API answers
+    are left as they are: clients of the API do not revalidate.)"""
+    if response.mimetype != "text/html":
+        return response
     response.set_etag(hashlib.sha256(response.get_data()).hexdigest()[:32])
     response.cache_control.no_cache = True
     return response.make_conditional(request)
