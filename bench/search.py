@@ -22,7 +22,6 @@ import json
 import os
 import random
 import re
-import resource
 import shutil
 import socket
 import statistics
@@ -310,12 +309,12 @@ def random_centers(count: int, rng: random.Random) -> list[dict]:
 def directory_of(size: int, rng: random.Random, folder: Path) -> str:
     """A migrated SQLite file holding `size` random active listings, bulk-inserted."""
     from sqlalchemy import insert
+    from sqlmodel import Session
 
     from finder.db import build_engine
     from finder.directory.generation import bump_generation
     from finder.directory.models import Center, utcnow
     from finder.migrate import upgrade
-    from sqlmodel import Session
 
     url = f"sqlite:///{folder / 'centers.sqlite'}"
     upgrade(url)
@@ -382,7 +381,8 @@ rng = random.Random(5)
 for n in range(300):
     lat, lon = rng.uniform(-43, -11), rng.uniform(114, 153)
     for path in (f"/api/search?lat={lat}&lon={lon}&drug=carboplatin",
-                 f"/search?lat={lat}&lon={lon}", f"/fhir/HealthcareService?location.near={lat}%7C{lon}%7C50%7Ckm"):
+                 f"/search?lat={lat}&lon={lon}",
+                 f"/fhir/HealthcareService?location.near={lat}%7C{lon}%7C50%7Ckm"):
         assert client.get(path).status_code == 200, path
 print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
 """

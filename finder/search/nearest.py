@@ -10,7 +10,14 @@ from finder.geocoding.place import Place
 from finder.search import store
 from finder.search.holder import holder_for
 from finder.search.ranking import (  # noqa: F401 (the search's public names)
-    Criteria, Match, SearchResult, bounding_box, find_with, geodesic_km, speaks)
+    Criteria,
+    Match,
+    SearchResult,
+    bounding_box,
+    find_with,
+    geodesic_km,
+    speaks,
+)
 from finder.search.snapshot import StaleSnapshot
 
 RETRIES = 3

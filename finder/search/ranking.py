@@ -37,7 +37,7 @@ def geodesic_km_from(lat: float, lon: float, points: list[tuple[float, float]]) 
     """Geodesic km from one point to each of `points` ((lat, lon) pairs), in one call."""
     if not points:
         return []
-    lats, lons = zip(*points)
+    lats, lons = zip(*points, strict=True)
     count = len(points)
     metres = _WGS84.inv([lon] * count, [lat] * count, list(lons), list(lats))[2]
     return [m / 1000.0 for m in metres]
@@ -186,7 +186,7 @@ class Geodesic:
         rows = [p[1] for p in pairs if p[1].id not in self.known]
         rows = list({row.id: row for row in rows}.values())
         found = geodesic_km_from(*self.origin, [(row.lat, row.lon) for row in rows])
-        self.known.update(zip((row.id for row in rows), found))
+        self.known.update(zip((row.id for row in rows), found, strict=True))
 
     def within(self, pair, km: float) -> bool:
         return pair[0] * SLACK <= km or (pair[0] / SLACK <= km and self(pair) <= km)

@@ -79,8 +79,8 @@ class DirectorySnapshot:
             self.ids[positions].tolist(), [names[p] for p in positions.tolist()],
             self.lat[positions].tolist(), self.lon[positions].tolist(),
             self.telehealth[positions].tolist(),
-            np.where(self.accepting[positions], "yes", "no").tolist()))
-        return list(zip(km.tolist(), rows))
+            np.where(self.accepting[positions], "yes", "no").tolist(), strict=True))
+        return list(zip(km.tolist(), rows, strict=True))
 
     def _fitting(self, box, criteria: Criteria, lat: float, lon: float):
         """Positions in the box fitting `criteria`, and their spherical km, nearest first."""
@@ -150,7 +150,7 @@ class DirectorySnapshot:
         missing = [i for i in ids if i not in details]
         found = {}
         if missing:
-            wanted = dict(zip(missing, self.versions[self.positions(missing)].tolist()))
+            wanted = dict(zip(missing, self.versions[self.positions(missing)].tolist(), strict=True))
             rows = session.execute(select(Center.__table__).where(Center.id.in_(missing))).all()
             found = {row.id: row for row in rows}
             if any(i not in found or found[i].version != wanted[i] or found[i].status != "active"
@@ -210,7 +210,8 @@ def build_snapshot(connection: Connection, generation: int) -> DirectorySnapshot
               if compiled.positional else compiled.params)
     ids, versions, lats, lons = array("q"), array("q"), array("d"), array("d")
     names, telehealth, spoken = [], array("b"), {}
-    drugs, routes = _Codes(lambda text: _bits(text, _DRUG_BITS)), _Codes(lambda text: _bits(text, _ROUTE_BITS))
+    drugs = _Codes(lambda text: _bits(text, _DRUG_BITS))
+    routes = _Codes(lambda text: _bits(text, _ROUTE_BITS))
     children, ages, costs = _Codes(sees_children), _Codes(), _Codes()
     accepting = _Codes(lambda value: value == "yes")
     cursor = connection.connection.driver_connection.cursor()

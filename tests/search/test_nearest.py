@@ -7,10 +7,9 @@ import pytest
 from geopy.distance import geodesic
 from sqlmodel import select
 
-from finder.directory.models import Center
-from finder.geocoding.place import Place
 from finder.directory.generation import bump_generation
-from finder.geocoding.place import haversine_km
+from finder.directory.models import Center
+from finder.geocoding.place import Place, haversine_km
 from finder.search.nearest import bounding_box, find_centers
 
 QUERIES = 40  # per random directory (300 each also passed when this was written)

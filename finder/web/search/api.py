@@ -1,7 +1,6 @@
 """The patient-search API: drugs, places, geocoding and the ranked search itself."""
 import logging
 import sqlite3
-
 from datetime import UTC, datetime
 
 from flask import Blueprint, abort, current_app, jsonify
