@@ -18,16 +18,16 @@ CHECK_EVERY_S = 1.0
 
 
 class SnapshotHolder:
-    @property
-    def engine(self) -> Engine:
-        return self._engine()
-
     def __init__(self, engine: Engine, *, clock=time.monotonic, check_every: float = CHECK_EVERY_S):
         self._engine = weakref.ref(engine)  # the registry's key: never kept alive by its value
         self.clock, self.check_every = clock, check_every
         self.snapshot: DirectorySnapshot | None = None
         self._checked_at, self._writes_seen = float("-inf"), -1
         self._lock = threading.Lock()
+
+    @property
+    def engine(self) -> Engine:
+        return self._engine()
 
     def current(self) -> DirectorySnapshot:
         """The snapshot to search now (built or rebuilt first when it is behind)."""

@@ -222,11 +222,13 @@ def regional_order(pairs: list, k: int, exact: Geodesic) -> list:
     return out
 
 
-def rank(origin, shown: list, refusing: list | None, limit: int, regional: bool,
+def rank(origin, shown: list, refusing, limit: int, regional: bool,
          radius: float | None) -> tuple[list, int]:
-    """The final (geodesic km, row) order and how many `refusing` pairs (fitting, not
+    """The final (geodesic km, row) order and how many refusing pairs (fitting, not
     accepting referrals) lie no farther than the last one listed (all, when none is).
-    `shown` is sorted by spherical km; geodesic km is measured only where it decides."""
+    `shown` is sorted by spherical km; geodesic km is measured only where it decides.
+    `refusing(farthest)` gives the refusing pairs that might lie within `farthest` km
+    (spherical km / SLACK no more than it; every one when it is None), or is None."""
     exact = Geodesic(origin)
     exact.measure_all(shown[:BATCH])
     if radius is not None:
@@ -235,7 +237,7 @@ def rank(origin, shown: list, refusing: list | None, limit: int, regional: bool,
     left_out = 0
     if refusing is not None:
         farthest = max((d for d, _ in ranked), default=None)
-        left_out = sum(1 for p in refusing if farthest is None or exact.within(p, farthest))
+        left_out = sum(1 for p in refusing(farthest) if farthest is None or exact.within(p, farthest))
     return ranked, left_out
 
 

@@ -138,8 +138,10 @@ class DirectorySnapshot:
                 pairs = self.pairs(positions[listed], dist[listed])
                 refusing = None
                 if accepting:
-                    out = ~self.accepting[positions]
-                    refusing = self.pairs(positions[out], dist[out])
+                    def refusing(farthest, out=~self.accepting[positions], positions=positions, dist=dist):
+                        if farthest is not None:  # rows beyond cannot count: never built
+                            out = out & (dist / ranking.SLACK <= farthest)
+                        return self.pairs(positions[out], dist[out])
                 return ranking.rank((lat, lon), pairs, refusing, limit, regional, radius)
             km = ranking.next_box_km(km, needed, int(shown.sum()), limit)
 

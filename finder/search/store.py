@@ -90,7 +90,10 @@ def search_sql(session: Session, lat: float, lon: float, *, criteria: Criteria, 
             shown = [p for p in shown if p[0] <= radius * ranking.SLACK]
         needed = ranking.needed_km([p[0] for p in shown], limit, regional, radius)
         if box is None or needed <= km:
-            refusing = [p for p in fitting if p[1].accepting_referrals != "yes"] if accepting else None
+            refusing = None
+            if accepting:
+                def refusing(_farthest, fitting=fitting):
+                    return [p for p in fitting if p[1].accepting_referrals != "yes"]
             return ranking.rank((lat, lon), [p for p in shown if p[0] <= needed], refusing,
                                 limit, regional, radius)
         km = ranking.next_box_km(km, needed, len(shown), limit)

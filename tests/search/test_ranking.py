@@ -20,9 +20,11 @@ def row(center_id: int, name: str, km: float, telehealth=False, accepting="yes")
             Candidate(center_id, name, lat, lon, telehealth, accepting))
 
 
-def ordered(pairs, **options):
-    defaults = {"refusing": None, "limit": 10, "regional": False, "radius": None}
-    ranked, left_out = rank(ORIGIN, sorted(pairs, key=lambda p: p[0]), **{**defaults, **options})
+def ordered(pairs, refusing=None, **options):
+    defaults = {"limit": 10, "regional": False, "radius": None}
+    given = None if refusing is None else (lambda _farthest: refusing)
+    ranked, left_out = rank(ORIGIN, sorted(pairs, key=lambda p: p[0]), given,
+                            **{**defaults, **options})
     return [r.name for _, r in ranked], left_out
 
 
