@@ -159,8 +159,9 @@ class DirectorySnapshot:
                    for i in missing):
                 raise StaleSnapshot
         known = {i: details[i] for i in ids if i in details}
-        # plain, session-free objects: shared by searches, never written
-        known.update((i, Center(**found[i]._mapping)) for i in missing)
+        # plain, session-free objects, shared by searches and never written; built without
+        # validation (the row is the table's own), which costs a tenth of Center(**row)
+        known.update((i, Center.model_construct(**found[i]._mapping)) for i in missing)
         if missing and len(missing) <= DETAILS_KEPT:
             if len(details) + len(missing) > DETAILS_KEPT:
                 details = self.details = {}
