@@ -146,7 +146,7 @@ def load_settings(env: dict | None = None) -> Settings:
         "FINDER_RATELIMIT_STORAGE_URI", "FINDER_GAZETTEER_PATH", "FINDER_SEARCH_CACHE_SECONDS",
         "FINDER_PROXY_HOPS", "FINDER_TIMEZONE",
         "FINDER_CHROMIUM",  # read by the browser tests only (tests/browser/chromium.py)
-        "FINDER_PROXY_HOPS", "FINDER_SMTP_URL", "FINDER_MAIL_FROM", "FINDER_PUBLIC_URL",
+        "FINDER_SMTP_URL", "FINDER_MAIL_FROM", "FINDER_PUBLIC_URL",
         "FINDER_IDLE_MINUTES", "FINDER_SESSION_HOURS",
     }
     unknown = sorted(k for k in env if k.startswith("FINDER_") and k not in known)

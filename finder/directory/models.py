@@ -273,7 +273,6 @@ class Center(CenterFields, table=True):
     updated_at: datetime = Field(default_factory=utcnow)
 
 
-
 class Account(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     email: str = Field(max_length=254, unique=True, index=True)
@@ -339,3 +338,12 @@ class GeocodeCacheEntry(SQLModel, table=True):
     payload: str = Field(max_length=4000)  # JSON of the place, or "null" for a miss
     source: str = Field(max_length=30)
     created_at: datetime = Field(default_factory=utcnow)
+
+
+class DirectoryGeneration(SQLModel, table=True):
+    """One row counting listing writes: each worker's search snapshot compares it with the
+    generation it was built from, so a change through any replica reaches every worker."""
+    __tablename__ = "directory_generation"
+
+    id: int = Field(default=1, primary_key=True)
+    generation: int = Field(default=0)

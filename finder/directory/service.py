@@ -13,6 +13,7 @@ from pydantic import ValidationError
 from sqlalchemy import String, cast, func, update
 from sqlmodel import Session, select
 
+from finder.directory.generation import bump_generation
 from finder.directory.listing import freshness
 from finder.directory.models import (
     EDITABLE_FIELDS,
@@ -101,6 +102,7 @@ def plain(value):
 
 def _audit(session: Session, center_id, action: str, actor: str, changes: dict) -> None:
     session.add(AuditEntry(center_id=center_id, action=action, actor=actor, changes=changes))
+    bump_generation(session)  # every listing write is audited here: search snapshots follow
 
 
 # --- reads -----------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from jinja2 import Template
 from markupsafe import Markup
 
 UNPKG = "https://unpkg.com"
+STATIC_PREFIX = "/static/"
 MAP_ID = "results"  # the container is <div id="map_results">
 DEFAULT_VIEW = {"location": [-25.3, 133.8], "zoom_start": 4}  # Australia, before fitting
 
@@ -87,9 +88,10 @@ class BaseMap:
     img_origins: tuple[str, ...]
 
 
-def build_base_map(*, assets: str = "local", tile_url: str = "",
-                   tile_attribution: str = "") -> BaseMap:
-    """The map every results page shares, rendered once. `tile_url` "" means no tiles."""
+def build_base_map(*, assets: str = "local", tile_url: str = "", tile_attribution: str = "",
+                   static_url=None) -> BaseMap:
+    """The map every results page shares, rendered once. `tile_url` "" means no tiles.
+    `static_url(filename)` gives the URL of a local asset (e.g. with its content hash)."""
     map_class, cluster_class = (CdnMap, CdnMarkerCluster) if assets == "cdn" else (
         LocalMap, LocalMarkerCluster)
     # maxZoom on the map itself: without tiles, MarkerCluster throws "Map has no maxZoom".
@@ -106,8 +108,12 @@ def build_base_map(*, assets: str = "local", tile_url: str = "",
     figure = base.get_root()
     figure.render()
     script = figure.script.render().strip() + "\n"
-    js = [url for _, url in map_class.default_js + cluster_class.default_js]
-    css = [url for _, url in map_class.default_css + cluster_class.default_css]
+    def located(url: str) -> str:
+        local = static_url is not None and url.startswith(STATIC_PREFIX)
+        return static_url(url.removeprefix(STATIC_PREFIX)) if local else url
+
+    js = [located(url) for _, url in map_class.default_js + cluster_class.default_js]
+    css = [located(url) for _, url in map_class.default_css + cluster_class.default_css]
     head = Markup("\n").join([*(Markup('<link rel="stylesheet" href="{}">').format(u) for u in css),
                               *(Markup('<script src="{}" defer></script>').format(u) for u in js)])
     # folium's container div, fixed at start-up: no listing text ever reaches it.

@@ -1,8 +1,9 @@
 """The patient-search API: drugs, places, geocoding and the ranked search itself."""
 import logging
 import sqlite3
+from datetime import UTC, datetime
 
-from flask import Blueprint, abort, jsonify
+from flask import Blueprint, abort, current_app, jsonify
 
 from finder.drugs import resolve_drug, suggest_drugs
 from finder.geocoding import GeocodeInputError
@@ -19,6 +20,7 @@ from finder.web.search.query import read_search_query
 bp = Blueprint("api_search", __name__, url_prefix="/api")
 log = logging.getLogger(__name__)
 SUGGESTIONS = 8
+LISTINGS_REMEMBERED = 4096
 
 
 @bp.get("/drugs")
@@ -68,20 +70,34 @@ def search():
     if outcome.place is None:
         status = 400 if outcome.location_invalid else 404
         return error_response(status, outcome.location_error)
-    result = outcome.result
-    return jsonify({
-        "origin": outcome.place.to_dict(),
-        "candidates": [c.to_dict() for c in outcome.candidates],
-        "ambiguous": bool(outcome.geocoded and outcome.geocoded.ambiguous),
-        "drug": outcome.drug.to_dict() if outcome.drug else None,
-        "unknown_drug": outcome.unknown_drug,
-        "results": [{"center": center_public(m.center, settings()),
-                     "distance_km": round(m.distance_km, 1), "outside_radius": m.outside_radius}
-                    for m in result.matches],
-        "outside_radius": result.outside_radius,
-        "left_out_not_accepting": result.left_out_not_accepting,
-        "travel_assistance": outcome.travel,
-    })
+    result, now, dumps = outcome.result, datetime.now(UTC), current_app.json.dumps
+    head = {"origin": outcome.place.to_dict(),
+            "candidates": [c.to_dict() for c in outcome.candidates],
+            "ambiguous": bool(outcome.geocoded and outcome.geocoded.ambiguous),
+            "drug": outcome.drug.to_dict() if outcome.drug else None,
+            "unknown_drug": outcome.unknown_drug}
+    results = ",".join(
+        f'{{"center":{_listing_text(m.center, now)},"distance_km":{dumps(round(m.distance_km, 1))},'
+        f'"outside_radius":{dumps(m.outside_radius)}}}' for m in result.matches)
+    tail = {"outside_radius": result.outside_radius,
+            "left_out_not_accepting": result.left_out_not_accepting,
+            "travel_assistance": outcome.travel}
+    body = f'{dumps(head)[:-1]},"results":[{results}],{dumps(tail)[1:]}'
+    return current_app.response_class(body, mimetype="application/json")
+
+
+def _listing_text(center, now: datetime) -> str:
+    """The API's listing as JSON text, written once per listing version and minute: what
+    changes with the clock (freshness by the day, opening hours by the minute) cannot change
+    within one minute, so the text is exact for every request in it. Remembered per app."""
+    memo = current_app.extensions.setdefault("finder.listing_json", {})
+    key = (center.id, center.version, center.updated_at, int(now.timestamp() // 60))
+    text = memo.get(key)
+    if text is None:
+        if len(memo) >= LISTINGS_REMEMBERED:
+            memo.clear()
+        text = memo[key] = current_app.json.dumps(center_public(center, settings(), now=now))
+    return text
 
 
 # --- the OpenAPI description of these operations (merged by finder.web.core.openapi) ----------

@@ -20,11 +20,13 @@ FIRST_SHOWN = 3  # the notices panel follows the first few results
 @bp.record_once
 def _build_map(state) -> None:
     """folium renders the shared map once per app; its origins go into the CSP."""
+    from finder.web.core.assets import static_url
     from finder.web.core.security import allow
 
     config = state.app.config["FINDER"]
     base = build_base_map(assets=config.map_assets, tile_url=config.tile_url,
-                          tile_attribution=config.tile_attribution)
+                          tile_attribution=config.tile_attribution,
+                          static_url=lambda name: static_url(state.app, name))
     state.app.extensions["finder.base_map"] = base
     allow(state.app, "script-src", *base.script_origins)
     allow(state.app, "style-src", *base.script_origins)

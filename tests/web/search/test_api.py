@@ -176,3 +176,28 @@ def test_every_search_operation_is_documented(client):
     names = {p["name"] for p in paths["/api/search"]["get"]["parameters"]}
     assert names == {"location", "lat", "lon", "drug", "child", "route", "radius_km", "limit",
                      "accepting", "cost", "language", "telehealth", "age"}
+
+
+def test_a_remembered_listing_still_shows_what_changes_with_the_clock(client, make_center, monkeypatch):
+    """The stored part of a listing is built once per version; freshness and opening hours
+    are worked out per request."""
+    from datetime import UTC, datetime
+
+    import finder.web.search.api as api
+
+    make_center(name="Clinic A", hours=[{"day": d, "opens": "09:00", "closes": "17:00"}
+                                        for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")])
+    url = "/api/search?location=Brisbane"
+    monkeypatch.setattr(api, "datetime", _FixedClock(datetime(2026, 5, 4, 1, 0, tzinfo=UTC)))
+    open_at_eleven = client.get(url).get_json()["results"][0]["center"]["opening"]
+    monkeypatch.setattr(api, "datetime", _FixedClock(datetime(2026, 5, 4, 12, 0, tzinfo=UTC)))
+    closed_at_ten_pm = client.get(url + "&n=2").get_json()["results"][0]["center"]["opening"]
+    assert open_at_eleven != closed_at_ten_pm
+
+
+class _FixedClock:
+    def __init__(self, at):
+        self.at = at
+
+    def now(self, tz=None):
+        return self.at

@@ -45,3 +45,52 @@ def test_the_cache_can_be_turned_off(app_factory, monkeypatch):
     names(client)
     names(client)
     assert len(calls) == 2
+
+
+def test_the_wrapper_keeps_the_view_s_name_and_doc():
+    from finder.web.search.cache import cached
+
+    def view():
+        """The doc."""
+    wrapped = cached(view)
+    assert (wrapped.__name__, wrapped.__doc__, wrapped.__wrapped__) == ("view", "The doc.", view)
+
+
+PAGE = "/search?location=Brisbane&drug=amoxicillin"
+
+
+def test_a_page_carrying_a_flash_is_never_served_to_the_next_visitor(app, make_center):
+    make_center(name="Clinic A")
+    editor = app.test_client()
+    with editor.session_transaction() as stored:
+        stored["_flashes"] = [("success", "Token T1 is revoked: it no longer works.")]
+    assert b"Token T1 is revoked" in editor.get(PAGE).data
+    visitor = app.test_client()
+    page = visitor.get(PAGE).data
+    assert b"Clinic A" in page and b"Token T1" not in page
+
+
+def test_a_signed_in_visitor_neither_fills_nor_reads_the_cache(app, make_center, monkeypatch):
+    make_center(name="Clinic A")
+    signed_in = app.test_client()
+    with signed_in.session_transaction() as stored:
+        stored["_user_id"] = "1"
+    import finder.search.service as search_query
+
+    calls = []
+    original = search_query.find_centers
+    monkeypatch.setattr(search_query, "find_centers", lambda *a, **k: calls.append(1) or original(*a, **k))
+    signed_in.get(PAGE)
+    signed_in.get(PAGE)
+    assert len(calls) == 2
+    assert "ETag" not in signed_in.get(PAGE).headers
+    app.test_client().get(PAGE)
+    assert len(calls) == 4  # the anonymous visitor found nothing the signed-in one left
+
+
+def test_anonymous_pages_are_revalidated_by_etag(client, make_center):
+    make_center(name="Clinic A")
+    first = client.get(PAGE)
+    assert "no-cache" in first.headers["Cache-Control"] and first.headers["ETag"]
+    again = client.get(PAGE, headers={"If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 304 and again.data == b""

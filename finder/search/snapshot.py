@@ -1,0 +1,254 @@
+"""The directory as one worker holds it for searching: the active listings in flat arrays.
+
+A snapshot is built from one read of the active listings and never changed afterwards; a newer
+one replaces it whole, so a search reads one generation from start to end. Coordinates are kept
+sorted by latitude (a box is a slice), filters as bitmasks and small category codes. Listing
+details are read by id when a search first shows them, checked against the version the
+snapshot holds (a mismatch means the directory moved on: the caller rebuilds), and remembered
+for the snapshot's life.
+"""
+import json
+from array import array
+from dataclasses import dataclass, field
+
+import numpy as np
+from sqlalchemy import String, cast, select
+from sqlalchemy.engine import Connection
+
+from finder.directory.models import Center, sees_children
+from finder.geocoding.place import EARTH_KM
+from finder.search import ranking
+from finder.search.ranking import Candidate, Criteria, bounding_box
+from finder.vocabulary import DRUG_CLASSES, ROUTES
+
+BATCH_ROWS = 2000  # rows fetched at a time while building
+DETAILS_KEPT = 4096  # listings remembered per snapshot; past that the memory starts again
+_DRUG_BITS = {code: 1 << i for i, code in enumerate(DRUG_CLASSES)}
+_ROUTE_BITS = {code: 1 << i for i, code in enumerate(ROUTES)}
+_COLUMNS = (Center.id, Center.version, Center.name, Center.lat, Center.lon,
+            cast(Center.drug_classes, String), cast(Center.routes, String),
+            Center.age_min_years, Center.age_max_years, Center.cost,
+            cast(Center.languages, String), Center.telehealth_preassessment,
+            Center.accepting_referrals)
+
+
+class StaleSnapshot(Exception):
+    """A listing's stored version differs from the snapshot's: the directory has moved on."""
+
+
+def _bits(codes_json: str | None, bits: dict) -> int:
+    return sum(bits.get(code, 0) for code in set(json.loads(codes_json or "[]")))
+
+
+def spherical_km(lat: float, lon: float, lats: np.ndarray, lons: np.ndarray) -> np.ndarray:
+    """Great-circle km from one point to many (the haversine formula, as
+    finder.geocoding.place.haversine_km computes it for one pair)."""
+    p1, p2 = np.radians(lat), np.radians(lats)
+    a = (np.sin((p2 - p1) / 2) ** 2
+         + np.cos(p1) * np.cos(p2) * np.sin(np.radians(lons - lon) / 2) ** 2)
+    return 2 * EARTH_KM * np.arcsin(np.sqrt(np.minimum(1.0, a)))
+
+
+@dataclass(eq=False)
+class DirectorySnapshot:
+    generation: int
+    ids: np.ndarray
+    versions: np.ndarray
+    names: list
+    lat: np.ndarray  # ascending
+    lon: np.ndarray
+    drugs: np.ndarray
+    routes: np.ndarray
+    children: np.ndarray
+    ages: tuple  # (distinct (min, max) pairs, row index)
+    costs: tuple  # (distinct costs, row index)
+    languages: dict  # lower-case tag -> row positions
+    telehealth: np.ndarray
+    accepting: np.ndarray
+    first_area_km2: float
+    details: dict = field(default_factory=dict)
+
+    @property
+    def size(self) -> int:
+        return len(self.ids)
+
+    def pairs(self, positions: np.ndarray, km: np.ndarray) -> list:
+        """(spherical km, Candidate) for each position, in the order given."""
+        names = self.names
+        rows = map(Candidate._make, zip(
+            self.ids[positions].tolist(), [names[p] for p in positions.tolist()],
+            self.lat[positions].tolist(), self.lon[positions].tolist(),
+            self.telehealth[positions].tolist(),
+            np.where(self.accepting[positions], "yes", "no").tolist(), strict=True))
+        return list(zip(km.tolist(), rows, strict=True))
+
+    def _fitting(self, box, criteria: Criteria, lat: float, lon: float):
+        """Positions in the box fitting `criteria`, and their spherical km, nearest first."""
+        if box is None:
+            start, stop, spans = 0, self.size, [(-180.0, 180.0)]
+        else:
+            start = int(np.searchsorted(self.lat, box[0], "left"))
+            stop = int(np.searchsorted(self.lat, box[1], "right"))
+            spans = box[2]
+        lons = self.lon[start:stop]
+        keep = np.zeros(stop - start, dtype=bool)
+        for west, east in spans:
+            keep |= (lons >= west) & (lons <= east)
+        if criteria.drug_class:
+            keep &= (self.drugs[start:stop] & _DRUG_BITS.get(criteria.drug_class, 0)) != 0
+        if criteria.route:
+            keep &= (self.routes[start:stop] & _ROUTE_BITS.get(criteria.route, 0)) != 0
+        if criteria.child:
+            keep &= self.children[start:stop]
+        if criteria.age is not None:
+            pairs, index = self.ages
+            allowed = np.array([ranking.ages_cover(lo, hi, criteria.age) for lo, hi in pairs], bool)
+            keep &= allowed[index[start:stop]]
+        if criteria.cost == "public":
+            costs, index = self.costs
+            keep &= np.array([ranking.offers_public(c) for c in costs], bool)[index[start:stop]]
+        if criteria.language:
+            speaking = np.zeros(self.size, dtype=bool)
+            for tag, rows in self.languages.items():
+                if ranking.speaks((tag,), criteria.language):
+                    speaking[rows] = True
+            keep &= speaking[start:stop]
+        if criteria.telehealth:
+            keep &= self.telehealth[start:stop]
+        positions = np.nonzero(keep)[0] + start
+        km = spherical_km(lat, lon, self.lat[positions], self.lon[positions])
+        order = np.argsort(km, kind="stable")
+        return positions[order], km[order]
+
+    def search(self, lat: float, lon: float, *, criteria: Criteria, limit: int,
+               accepting: bool | None, regional: bool, radius: float | None) -> tuple[list, int]:
+        """(ranked (geodesic km, Candidate), left out not accepting): ranking's rules over
+        the snapshot, growing the box as the SQL path does."""
+        start = ranking.first_box_km(self.size, self.first_area_km2, limit)
+        km = min(start, radius * ranking.SLACK) if radius is not None else start
+        while True:
+            box = bounding_box(lat, lon, km)
+            positions, dist = self._fitting(box, criteria, lat, lon)
+            shown = self.accepting[positions] if accepting else np.ones(len(positions), bool)
+            if radius is not None:
+                shown &= dist <= radius * ranking.SLACK
+            needed = ranking.needed_km(dist[shown][:limit].tolist(), limit, regional, radius)
+            if box is None or needed <= km:
+                listed = shown & (dist <= needed)
+                pairs = self.pairs(positions[listed], dist[listed])
+                refusing = None
+                if accepting:
+                    def refusing(farthest, out=~self.accepting[positions], positions=positions, dist=dist):
+                        if farthest is not None:  # rows beyond cannot count: never built
+                            out = out & (dist / ranking.SLACK <= farthest)
+                        return self.pairs(positions[out], dist[out])
+                return ranking.rank((lat, lon), pairs, refusing, limit, regional, radius)
+            km = ranking.next_box_km(km, needed, int(shown.sum()), limit)
+
+    def centers(self, session, ids: list[int]) -> dict[int, Center]:
+        """The listings by id, as this snapshot knows them (read once, then remembered).
+        Raises StaleSnapshot when the database holds another version of one of them."""
+        details = self.details  # another search may start a new memory meanwhile
+        missing = [i for i in ids if i not in details]
+        found = {}
+        if missing:
+            wanted = dict(zip(missing, self.versions[self.positions(missing)].tolist(), strict=True))
+            rows = session.execute(select(Center.__table__).where(Center.id.in_(missing))).all()
+            found = {row.id: row for row in rows}
+            if any(i not in found or found[i].version != wanted[i] or found[i].status != "active"
+                   for i in missing):
+                raise StaleSnapshot
+        known = {i: details[i] for i in ids if i in details}
+        # plain, session-free objects, shared by searches and never written; built without
+        # validation (the row is the table's own), which costs a tenth of Center(**row)
+        known.update((i, Center.model_construct(**found[i]._mapping)) for i in missing)
+        if missing and len(missing) <= DETAILS_KEPT:
+            if len(details) + len(missing) > DETAILS_KEPT:
+                details = self.details = {}
+            details.update((i, known[i]) for i in missing)
+        return known
+
+    def positions(self, center_ids: list[int]) -> np.ndarray:
+        """Where listings are in the arrays; an id not in the snapshot raises StaleSnapshot."""
+        if not hasattr(self, "_by_id"):
+            self._by_id = np.argsort(self.ids, kind="stable")
+        wanted = np.array(center_ids, dtype=np.int64)
+        found = np.searchsorted(self.ids, wanted, sorter=self._by_id)
+        found = self._by_id[np.minimum(found, max(self.size - 1, 0))] if self.size else found
+        if not self.size or not np.array_equal(self.ids[found], wanted):
+            raise StaleSnapshot
+        return found
+
+
+class _Codes:
+    """Small integer codes for repeated values, with a rule worked out once per value."""
+
+    def __init__(self, rule=None):
+        self.rule, self.values, self.index, self.codes = rule, [], {}, array("i")
+
+    def add(self, value) -> None:
+        code = self.index.get(value)
+        if code is None:
+            code = self.index[value] = len(self.values)
+            self.values.append(value)
+        self.codes.append(code)
+
+    def ruled(self, dtype) -> np.ndarray:
+        """rule(value) for every row added."""
+        table = np.array([self.rule(v) for v in self.values] or [0], dtype=dtype)
+        return table[np.frombuffer(self.codes, dtype=np.int32)] if self.codes else table[:0]
+
+    def categories(self) -> tuple[list, np.ndarray]:
+        return self.values, np.frombuffer(self.codes, dtype=np.int32).copy()
+
+
+def build_snapshot(connection: Connection, generation: int) -> DirectorySnapshot:
+    """Every active listing read in one statement, at `generation` (read just before).
+    Rows come straight from the driver's cursor, a batch at a time, and are kept only in
+    compact form: at 100,000 listings, whole rows would cost more memory and time than
+    everything else together."""
+    query = select(*_COLUMNS).where(Center.status == "active").order_by(Center.lat, Center.id)
+    compiled = query.compile(connection, compile_kwargs={"render_postcompile": True})
+    params = (tuple(compiled.params[name] for name in compiled.positiontup)
+              if compiled.positional else compiled.params)
+    ids, versions, lats, lons = array("q"), array("q"), array("d"), array("d")
+    names, telehealth, spoken = [], array("b"), {}
+    drugs = _Codes(lambda text: _bits(text, _DRUG_BITS))
+    routes = _Codes(lambda text: _bits(text, _ROUTE_BITS))
+    children, ages, costs = _Codes(sees_children), _Codes(), _Codes()
+    accepting = _Codes(lambda value: value == "yes")
+    cursor = connection.connection.driver_connection.cursor()
+    try:
+        cursor.execute(str(compiled), params)
+        while batch := cursor.fetchmany(BATCH_ROWS):
+            for (center_id, version, name, lat, lon, drug_text, route_text, age_min, age_max,
+                 cost, languages, offers_telehealth, accepts) in batch:
+                if languages and languages != "[]":
+                    for tag in set(json.loads(languages)):
+                        spoken.setdefault(tag.lower(), []).append(len(ids))
+                ids.append(center_id)
+                versions.append(version)
+                names.append(name)
+                lats.append(lat)
+                lons.append(lon)
+                drugs.add(drug_text)
+                routes.add(route_text)
+                children.add(age_min)
+                ages.add((age_min, age_max))
+                costs.add(cost)
+                telehealth.append(bool(offers_telehealth))
+                accepting.add(accepts)
+    finally:
+        cursor.close()
+    lat, lon = np.frombuffer(lats, dtype=np.float64).copy(), np.frombuffer(lons, dtype=np.float64).copy()
+    area = ranking.covered_area_km2(lat.min(), lat.max(), lon.min(), lon.max()) if len(ids) else 0.0
+    return DirectorySnapshot(
+        generation=generation,
+        ids=np.frombuffer(ids, dtype=np.int64).copy(),
+        versions=np.frombuffer(versions, dtype=np.int64).copy(),
+        names=names, lat=lat, lon=lon,
+        drugs=drugs.ruled(np.int32), routes=routes.ruled(np.int32),
+        children=children.ruled(bool), ages=ages.categories(), costs=costs.categories(),
+        languages={tag: np.array(rows, dtype=np.int64) for tag, rows in spoken.items()},
+        telehealth=np.frombuffer(telehealth, dtype=np.int8).astype(bool),
+        accepting=accepting.ruled(bool), first_area_km2=area)
