@@ -36,6 +36,7 @@ def _configure(app: Flask, settings: Settings) -> None:
         REMEMBER_COOKIE_SECURE=settings.https,
         REMEMBER_COOKIE_HTTPONLY=True,
         MAX_CONTENT_LENGTH=2 * 1024 * 1024,
+        TRUSTED_HOSTS=list(settings.trusted_hosts) or None,  # another Host header is a 400
     )
     app.json.sort_keys = False
     app.extensions["finder.engine"] = build_engine(settings.database_url)

@@ -38,6 +38,9 @@ class Settings:
     gazetteer_path: Path | None = None
     search_cache_seconds: int = 60
     proxy_hops: int = 0
+    public_url: str = "http://127.0.0.1:5000"
+    cors_origins: tuple[str, ...] = ("*",)
+    trusted_hosts: tuple[str, ...] = ()
     testing: bool = False
 
     def with_overrides(self, **overrides) -> "Settings":
@@ -100,6 +103,40 @@ def _tile_url(env):
     return url
 
 
+def _public_url(env, production: bool) -> str:
+    """The address the public reaches this deployment at: every absolute URL and our code
+    systems are built from it, never from the request's Host header."""
+    raw = env.get("FINDER_PUBLIC_URL", "").strip()
+    if not raw:
+        if production:
+            raise SettingsError("FINDER_PUBLIC_URL must be set in production (FINDER_HTTPS=1), "
+                                "e.g. https://finder.example.org")
+        return "http://127.0.0.1:5000"
+    parsed = urlparse(raw)
+    if parsed.scheme not in ("http", "https") or not parsed.hostname or parsed.query \
+            or parsed.fragment or parsed.username:
+        raise SettingsError(f"FINDER_PUBLIC_URL must be an http(s) URL such as "
+                            f"https://finder.example.org; got {raw!r}")
+    return raw.rstrip("/")
+
+
+def _list(env, name, default=()) -> tuple[str, ...]:
+    raw = env.get(name, "")
+    items = tuple(item.strip() for item in raw.split(",") if item.strip())
+    return items or tuple(default)
+
+
+def _origins(env) -> tuple[str, ...]:
+    origins = _list(env, "FINDER_CORS_ORIGINS", ("*",))
+    for origin in origins:
+        parsed = urlparse(origin)
+        if origin != "*" and (parsed.scheme not in ("http", "https") or not parsed.hostname
+                              or parsed.path not in ("", "/")):
+            raise SettingsError(f"FINDER_CORS_ORIGINS must be * or origins such as "
+                                f"https://app.example.org, comma-separated; got {origin!r}")
+    return tuple(o.rstrip("/") for o in origins)
+
+
 def _secret_key(env, instance_path: Path) -> str:
     """The configured key, else one generated once and kept in instance/ (mode 0600)."""
     key = env.get("FINDER_SECRET_KEY", "").strip()
@@ -135,7 +172,7 @@ def load_settings(env: dict | None = None) -> Settings:
         "FINDER_TILE_URL", "FINDER_TILE_ATTRIBUTION", "FINDER_PORT", "FINDER_INSTANCE_PATH",
         "FINDER_DEFAULT_COUNTRY", "FINDER_STALE_MONTHS", "FINDER_HTTPS",
         "FINDER_RATELIMIT_STORAGE_URI", "FINDER_GAZETTEER_PATH", "FINDER_SEARCH_CACHE_SECONDS",
-        "FINDER_PROXY_HOPS",
+        "FINDER_PROXY_HOPS", "FINDER_PUBLIC_URL", "FINDER_CORS_ORIGINS", "FINDER_TRUSTED_HOSTS",
     }
     unknown = sorted(k for k in env if k.startswith("FINDER_") and k not in known)
     if unknown:
@@ -148,8 +185,10 @@ def load_settings(env: dict | None = None) -> Settings:
     if urlparse(ratelimit).scheme not in ("memory", "redis", "rediss"):
         raise SettingsError(f"FINDER_RATELIMIT_STORAGE_URI must be memory:// or redis://…; got {ratelimit!r}")
     gazetteer = env.get("FINDER_GAZETTEER_PATH", "").strip()
+    database_url = _database_url(env, instance_path)
+    https = _bool(env, "FINDER_HTTPS")
     return Settings(
-        database_url=_database_url(env, instance_path),
+        database_url=database_url,
         secret_key=_secret_key(env, instance_path),
         instance_path=instance_path,
         geocoder=_choice(env, "FINDER_GEOCODER", "gazetteer", ("gazetteer", *ONLINE_GEOCODERS)),
@@ -159,9 +198,12 @@ def load_settings(env: dict | None = None) -> Settings:
         port=_int(env, "FINDER_PORT", 5000, 1, 65535),
         default_country=country,
         stale_months=_int(env, "FINDER_STALE_MONTHS", 12, 1, 120),
-        https=_bool(env, "FINDER_HTTPS"),
+        https=https,
         ratelimit_storage_uri=ratelimit,
         gazetteer_path=Path(gazetteer) if gazetteer else instance_path / "gazetteer.sqlite",
         search_cache_seconds=_int(env, "FINDER_SEARCH_CACHE_SECONDS", 60, 0, 3600),
         proxy_hops=_int(env, "FINDER_PROXY_HOPS", 0, 0, 5),
+        public_url=_public_url(env, production=https),
+        cors_origins=_origins(env),
+        trusted_hosts=_list(env, "FINDER_TRUSTED_HOSTS"),
     )

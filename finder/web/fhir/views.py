@@ -6,9 +6,10 @@ from flask import Blueprint, Response, request
 
 from finder.directory import service as directory
 from finder.directory.fhir.capability import capability_statement
-from finder.directory.fhir.resources import RESOURCE_BUILDERS
+from finder.directory.fhir.resources import RESOURCE_BUILDERS, aware
 from finder.directory.fhir.search import FILTERS, SearchRejected, search_directory
 from finder.directory.fhir.searchset import searchset_bundle
+from finder.fhir import fhir_base
 from finder.web.core.context import db, settings
 from finder.web.fhir.errors import operation_outcome, operation_outcome_response
 
@@ -24,18 +25,28 @@ def fhir_response(body: dict, status: int = 200) -> Response:
 
 
 def _base_url() -> str:
-    return request.url_root.rstrip("/") + "/fhir"
+    """From FINDER_PUBLIC_URL: the Host header never enters a URL we hand out."""
+    return fhir_base()
+
+
+def _not_json(asked: str) -> Response:
+    outcome = operation_outcome(406, f"{asked} is not served: this server speaks JSON only "
+                                     "(_format=json, Accept: application/fhir+json).")
+    outcome["issue"][0]["code"] = "not-supported"
+    return fhir_response(outcome, 406)
 
 
 @bp.before_request
 def _only_json():
+    """R4 §3.1.0.1.10: _format overrides Accept; either asking for something else is a 406."""
     wanted = request.args.get("_format")
-    # an unencoded "+" arrives as a space: application/fhir json
-    if wanted is not None and wanted.split(";")[0].strip().replace(" ", "+") not in JSON_FORMATS:
-        outcome = operation_outcome(406, f"_format={wanted} is not served: this server "
-                                         "speaks JSON only (_format=json).")
-        outcome["issue"][0]["code"] = "not-supported"
-        return fhir_response(outcome, 406)
+    if wanted is not None:
+        # an unencoded "+" arrives as a space: application/fhir json
+        if wanted.split(";")[0].strip().replace(" ", "+") not in JSON_FORMATS:
+            return _not_json(f"_format={wanted}")
+        return None
+    if request.accept_mimetypes and not request.accept_mimetypes.best_match(JSON_FORMATS[1:]):
+        return _not_json(f"Accept: {request.headers.get('Accept', '')[:100]}")
     return None
 
 
@@ -66,10 +77,10 @@ def search(resource_type: str):
     params = list(request.args.items(multi=True))
     strict = "handling=strict" in request.headers.get("Prefer", "").replace(" ", "")
     page = search_directory(db(), resource_type, params, strict=strict)
-    kept = [(k, v) for k, v in params if k != "_offset"]
 
-    def link_for(offset: int) -> str:
-        return f"{request.base_url}?{urlencode([*kept, ('_offset', offset)])}"
+    def link_for(offset: int) -> str:  # only the parameters applied (R4 §3.1.1.3)
+        pairs = [*page.applied, *([("_offset", offset)] if offset else [])]
+        return f"{_base_url()}/{resource_type}" + (f"?{urlencode(pairs)}" if pairs else "")
 
     return fhir_response(searchset_bundle(page, resource_type, base_url=_base_url(),
                                           link_for=link_for,
@@ -88,9 +99,14 @@ def read(resource_type: str, resource_id: str):
                  "for the ids there are." if resource_type in FILTERS else
                  f"No {resource_type} with id {resource_id!r}.")
     if resource_type in ("HealthcareService", "Location"):
-        return fhir_response(RESOURCE_BUILDERS[resource_type](
-            center, stale_months=settings().stale_months))
-    return fhir_response(RESOURCE_BUILDERS[resource_type](center))
+        resource = RESOURCE_BUILDERS[resource_type](center, stale_months=settings().stale_months)
+    else:
+        resource = RESOURCE_BUILDERS[resource_type](center)
+    response = fhir_response(resource)
+    # R4 §3.1.0.5 conditional read: W/"versionId" and Last-Modified; a match is 304 Not Modified
+    response.set_etag(resource["meta"]["versionId"], weak=True)
+    response.last_modified = aware(center.updated_at)
+    return response.make_conditional(request)
 
 
 @bp.get("/<path:_unknown>")
