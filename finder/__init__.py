@@ -56,7 +56,7 @@ def _register_extensions(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from finder.web import blueprints
-    from finder.web.core import context, errors
+    from finder.web.core import context, errors, guards
     from finder.web.core.params import DatabaseIdConverter
 
     app.url_map.converters["int"] = DatabaseIdConverter  # before any rule is added
@@ -64,6 +64,7 @@ def _register_blueprints(app: Flask) -> None:
     for blueprint in blueprints():
         app.register_blueprint(blueprint)
     errors.init_app(app)
+    guards.init_app(app)
 
 
 def _register_commands(app: Flask) -> None:

@@ -37,7 +37,3 @@ def center(center_id: int):
         abort(404, f"No active center with id {center_id}.")
     return jsonify(center_public(found, settings()))
 
-
-@bp.route("/<path:_unknown>", methods=["GET", "POST", "PATCH", "PUT", "DELETE"])
-def unknown(_unknown):
-    abort(404, "No such API endpoint. See /api/openapi.json for what there is.")
