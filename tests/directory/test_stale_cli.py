@@ -9,7 +9,7 @@ def test_stale_lists_unverified_and_stale_with_editor_contact(app, session, make
     now = datetime.now(UTC)
     fresh = make_center(name="Fresh Clinic")
     old = make_center(name="Old Clinic", phone="+61 8 8000 0000")
-    make_center(name="Never Clinic")
+    make_center(name="Never Clinic", phone="+61 7 3000 0000")
     session.get(Center, fresh.id).verified_at = now - timedelta(days=30)
     session.get(Center, old.id).verified_at = now - timedelta(days=500)
     session.add(Account(email="editor@old.example.org", password_hash="x", role="center_editor",
@@ -26,6 +26,17 @@ def test_stale_lists_unverified_and_stale_with_editor_contact(app, session, make
     assert [(r["name"], r["status"]) for r in rows] == [("Never Clinic", "unverified"),
                                                         ("Old Clinic", "stale")]
     assert rows[1]["editors"] == "editor@old.example.org"
+    # OWASP CSV injection: a cell a spreadsheet would run as a formula starts with an apostrophe
+    assert rows[0]["phone"] == "'+61 7 3000 0000"
+
+
+def test_stale_csv_neutralises_a_formula_in_a_public_submission(app, make_center, tmp_path):
+    make_center(name='=HYPERLINK("http://evil.example","Open")', organisation="@SUM(1+1)")
+    out = tmp_path / "stale.csv"
+    assert app.test_cli_runner().invoke(args=["finder", "stale", "--csv", str(out)]).exit_code == 0
+    row = next(csv.DictReader(out.open()))
+    assert row["name"] == "'=HYPERLINK(\"http://evil.example\",\"Open\")"
+    assert row["organisation"] == "'@SUM(1+1)"
 
 
 def test_months_option_moves_the_threshold(app, session, make_center):
