@@ -137,6 +137,24 @@ def _origins(env) -> tuple[str, ...]:
     return tuple(o.rstrip("/") for o in origins)
 
 
+def _ratelimit_storage(env, instance_path: Path) -> str:
+    """Where rate-limit counts live: redis:// (shared by every host), else a SQLite file in
+    instance/ that every worker on this host shares. memory:// is refused: each worker would
+    count alone, multiplying every limit by the number of workers."""
+    uri = env.get("FINDER_RATELIMIT_STORAGE_URI", "").strip()
+    if not uri:
+        return f"sqlite://{instance_path.resolve() / 'ratelimits.sqlite'}"
+    scheme = urlparse(uri).scheme
+    if scheme == "memory":
+        raise SettingsError("FINDER_RATELIMIT_STORAGE_URI=memory:// counts per worker process; "
+                            "leave it unset (a file in instance/ shared by all workers) or use "
+                            "redis://… (shared by all hosts)")
+    if scheme not in ("redis", "rediss", "sqlite"):
+        raise SettingsError(f"FINDER_RATELIMIT_STORAGE_URI must be redis://… or sqlite:///path; "
+                            f"got {uri!r}")
+    return uri
+
+
 def _secret_key(env, instance_path: Path) -> str:
     """The configured key, else one generated once and kept in instance/ (mode 0600)."""
     key = env.get("FINDER_SECRET_KEY", "").strip()
@@ -181,9 +199,7 @@ def load_settings(env: dict | None = None) -> Settings:
     country = env.get("FINDER_DEFAULT_COUNTRY", "AU").strip().upper()
     if len(country) != 2 or not country.isalpha():
         raise SettingsError(f"FINDER_DEFAULT_COUNTRY must be a two-letter country code; got {country!r}")
-    ratelimit = env.get("FINDER_RATELIMIT_STORAGE_URI", "memory://").strip()
-    if urlparse(ratelimit).scheme not in ("memory", "redis", "rediss"):
-        raise SettingsError(f"FINDER_RATELIMIT_STORAGE_URI must be memory:// or redis://…; got {ratelimit!r}")
+    ratelimit = _ratelimit_storage(env, instance_path)
     gazetteer = env.get("FINDER_GAZETTEER_PATH", "").strip()
     database_url = _database_url(env, instance_path)
     https = _bool(env, "FINDER_HTTPS")

@@ -10,6 +10,7 @@ from finder.search.service import run_search
 from finder.vocabulary import ROUTES
 from finder.web.core.context import db, geocoder, settings
 from finder.web.core.errors import error_response
+from finder.web.core.extensions import limiter
 from finder.web.core.openapi_parts import BOOL, error_bodies, json_body, param
 from finder.web.core.params import text_arg
 from finder.web.directory.present import center_public
@@ -19,9 +20,14 @@ from finder.web.search.query import read_search_query
 bp = Blueprint("api_search", __name__, url_prefix="/api")
 log = logging.getLogger(__name__)
 SUGGESTIONS = 8
+# Per client address; each answer past its limit is 429 with Retry-After. Autocomplete asks on
+# each keystroke; geocoding may reach an online service whose own policy is about 1 a second.
+LIMITS = {"drugs": "120 per minute", "places": "120 per minute", "geocode": "30 per minute",
+          "search": "60 per minute"}
 
 
 @bp.get("/drugs")
+@limiter.limit(LIMITS["drugs"])
 def drugs():
     query = text_arg("q") or ""
     matches = suggest_drugs(query, SUGGESTIONS)
@@ -32,6 +38,7 @@ def drugs():
 
 
 @bp.get("/places")
+@limiter.limit(LIMITS["places"])
 def places():
     query = text_arg("q") or ""
     try:
@@ -45,6 +52,7 @@ def places():
 
 
 @bp.get("/geocode")
+@limiter.limit(LIMITS["geocode"])
 def geocode():
     query = text_arg("q") or ""
     try:
@@ -58,6 +66,7 @@ def geocode():
 
 
 @bp.get("/search")
+@limiter.limit(LIMITS["search"])
 @cached
 def search():
     query = read_search_query()
@@ -128,7 +137,14 @@ def openapi_paths() -> dict:
             operation["description"] = description
         return {"get": operation}
 
-    return {
+    def limited(path, operation):
+        limit = LIMITS[path.rsplit("/", 1)[1]]
+        operation["get"]["description"] = (operation["get"].get("description", "") +
+                                           f" At most {limit} per client; then 429 with "
+                                           "Retry-After.").strip()
+        return operation
+
+    paths = {
         "/api/drugs": get("Drugs whose names fit what was typed, best first",
                           [q], {"type": "object", "required": ["query", "matches"],
                                 "properties": {"query": {"type": "string"},
@@ -175,3 +191,4 @@ def openapi_paths() -> dict:
                         "match and lists the others in candidates; an unknown drug is named in "
                         "unknown_drug and the search runs without the drug filter."),
     }
+    return {path: limited(path, operation) for path, operation in paths.items()}
