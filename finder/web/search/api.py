@@ -7,15 +7,14 @@ from flask import Blueprint, abort, jsonify
 from finder.drugs import resolve_drug, suggest_drugs
 from finder.geocoding import GeocodeInputError
 from finder.search.service import run_search
-from finder.vocabulary import ROUTES
 from finder.web.core.context import db, geocoder, settings
 from finder.web.core.errors import error_response
 from finder.web.core.extensions import limiter
-from finder.web.core.openapi_parts import BOOL, error_bodies, json_body, param
-from finder.web.core.params import text_arg
+from finder.web.core.openapi_parts import error_bodies, json_body
+from finder.web.core.query import query_object, query_parameters, read_query
 from finder.web.directory.present import center_public
 from finder.web.search.cache import cached
-from finder.web.search.query import read_search_query
+from finder.web.search.query import GeocodeText, SearchParams, TypedText, read_search_query
 
 bp = Blueprint("api_search", __name__, url_prefix="/api")
 log = logging.getLogger(__name__)
@@ -29,7 +28,7 @@ LIMITS = {"drugs": "120 per minute", "places": "120 per minute", "geocode": "30 
 @bp.get("/drugs")
 @limiter.limit(LIMITS["drugs"])
 def drugs():
-    query = text_arg("q") or ""
+    query = read_query(TypedText).q or ""
     matches = suggest_drugs(query, SUGGESTIONS)
     best = resolve_drug(query)
     if best and (not matches or matches[0].name != best.name):  # the drug it names, first
@@ -40,7 +39,7 @@ def drugs():
 @bp.get("/places")
 @limiter.limit(LIMITS["places"])
 def places():
-    query = text_arg("q") or ""
+    query = read_query(TypedText).q or ""
     try:
         found = geocoder().suggest(query, SUGGESTIONS)
     except GeocodeInputError:
@@ -54,7 +53,7 @@ def places():
 @bp.get("/geocode")
 @limiter.limit(LIMITS["geocode"])
 def geocode():
-    query = text_arg("q") or ""
+    query = read_query(GeocodeText).q or ""
     try:
         found = geocoder().geocode(query)
     except GeocodeInputError as error:
@@ -94,7 +93,6 @@ def search():
 # --- the OpenAPI description of these operations (merged by finder.web.core.openapi) ----------
 
 def openapi_paths() -> dict:
-    text = {"type": "string", "maxLength": 200}
     nullable = {"type": ["string", "null"]}
     place = {"type": "object",
              "required": ["label", "lat", "lon", "country", "region", "postcode", "kind",
@@ -128,7 +126,7 @@ def openapi_paths() -> dict:
                              "outside_radius": {"type": "boolean"},
                              "left_out_not_accepting": {"type": "integer", "minimum": 0},
                              "travel_assistance": {"type": ["object", "null"]}}}
-    q = param("q", "What was typed", text)
+    q = query_parameters(TypedText)
 
     def get(summary, parameters, body, *codes, description=None):
         operation = {"summary": summary, "parameters": parameters,
@@ -146,46 +144,25 @@ def openapi_paths() -> dict:
 
     paths = {
         "/api/drugs": get("Drugs whose names fit what was typed, best first",
-                          [q], {"type": "object", "required": ["query", "matches"],
+                          q, {"type": "object", "required": ["query", "matches"],
                                 "properties": {"query": {"type": "string"},
                                                "matches": {"type": "array", "items": drug}}},
                           400, 429),
         "/api/places": get("Places for autocomplete (word prefixes), best first; at most 8",
-                           [q], {"type": "object", "required": ["query", "places"],
+                           q, {"type": "object", "required": ["query", "places"],
                                  "properties": {"query": {"type": "string"},
                                                 "places": {"type": "array", "items": place}}},
                            400, 429, 503),
         "/api/geocode": get(
             "The place a text names, with other candidates",
-            [{**q, "required": True}],
+            query_parameters(GeocodeText),
             {"type": "object", "required": ["query", "match", "candidates"],
              "properties": {"query": {"type": "string"}, "match": place,
                             "candidates": {"type": "array", "items": place}}},
             400, 404, 429, 503),
         "/api/search": get(
             "The nearest suitable centers, nearest first",
-            [param("location", "A town, suburb, postcode or address", text),
-             param("lat", "Latitude, with lon instead of location",
-                    {"type": "number", "minimum": -90, "maximum": 90}),
-             param("lon", "Longitude, with lat", {"type": "number", "minimum": -180,
-                                                   "maximum": 180}),
-             param("drug", "A drug's generic or brand name", text),
-             param("child", "true: only centers that see children (under 18)", BOOL),
-             param("route", "How the drug is given", {"type": "string", "enum": list(ROUTES)}),
-             param("radius_km", "Maximum distance in km; when nothing lies within it, the "
-                    "nearest beyond it are returned with outside_radius true",
-                    {"type": "integer", "minimum": 1, "maximum": 20000}),
-             param("limit", "How many centers (1-50, default 10)",
-                    {"type": "integer", "minimum": 1, "maximum": 50}),
-             param("accepting", "true: only centers accepting referrals now", BOOL),
-             param("cost", "public: only public (or public and private) services",
-                    {"type": "string", "enum": ["public"]}),
-             param("language", "BCP 47 code of a language the staff speak, e.g. vi",
-                    {"type": "string", "maxLength": 35}),
-             param("telehealth", "true: only centers offering a telehealth pre-assessment",
-                    BOOL),
-             param("age", "The patient's age in years", {"type": "integer", "minimum": 0,
-                                                          "maximum": 120})],
+            query_object(SearchParams),
             search, 400, 404, 429, 503,
             description="Give location, or lat and lon. An ambiguous location uses the best "
                         "match and lists the others in candidates; an unknown drug is named in "

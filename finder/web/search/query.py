@@ -1,26 +1,74 @@
-"""The search's query string read once into a SearchQuery (400 with a message on a bad value)."""
+"""The search's query string, validated by one pydantic model (400 with a message on a bad
+value); the same models give the OpenAPI parameters of /api/search, /api/drugs, /api/places
+and /api/geocode."""
 from flask import abort
+from pydantic import BaseModel, ConfigDict, Field
 
 from finder.search.service import SearchQuery
-from finder.vocabulary import ROUTES, is_language_tag
-from finder.web.core.params import bool_arg, choice_arg, float_arg, int_arg, text_arg
+from finder.vocabulary import ISO_639_1, ROUTES
+from finder.web.core.query import (
+    choice,
+    flag,
+    matching,
+    nonblank_text_pattern,
+    number,
+    read_query,
+    text,
+    whole,
+)
+
+# language[-Script][-REGION] (BCP 47 shape) with a known two-letter language or any three-letter
+# one: the rule of finder.vocabulary.is_language_tag, as a pattern the OpenAPI schema can carry.
+LANGUAGE = (f"({'|'.join(sorted(ISO_639_1))}|[a-z]{{3}})"
+            r"(-[A-Z][a-z]{3})?(-([A-Z]{2}|[0-9]{3}))?")
+
+
+class TypedText(BaseModel):
+    q: text() = Field(None, description="What was typed")
+
+
+class GeocodeText(BaseModel):
+    q: text(required=True) = Field(description="A town, suburb, postcode or address")
+
+
+class SearchParams(BaseModel):
+    """Give location, or lat and lon (both)."""
+    model_config = ConfigDict(json_schema_extra=lambda schema: schema.update({
+        "dependentRequired": {"lat": ["lon"], "lon": ["lat"]},
+        "anyOf": [{"required": ["location"],
+                   "properties": {"location": {"pattern": nonblank_text_pattern()}}},
+                  {"required": ["lat", "lon"]}]}))
+
+    location: text() = Field(None, description="A town, suburb, postcode or address")
+    lat: number(-90, 90) = Field(None, description="Latitude, with lon instead of location")
+    lon: number(-180, 180) = Field(None, description="Longitude, with lat")
+    drug: text() = Field(None, description="A drug's generic or brand name")
+    child: flag() = Field(None, description="true: only centers that see children (under 18)")
+    route: choice(ROUTES) = Field(None, description="How the drug is given")
+    radius_km: whole(1, 20_000) = Field(None, description=(
+        "Maximum distance in km; when nothing lies within it, the nearest beyond it are returned "
+        "with outside_radius true"))
+    limit: whole(1, 50) = Field(None, description="How many centers (1-50, default 10)")
+    accepting: flag() = Field(None, description="true: only centers accepting referrals now")
+    cost: choice(("public",)) = Field(None, description=(
+        "public: only public (or public and private) services"))
+    language: matching(LANGUAGE, "must be a language code such as 'vi' or 'zh-Hant'", 35) = Field(
+        None, description="BCP 47 code of a language the staff speak, e.g. vi")
+    telehealth: flag() = Field(None, description=(
+        "true: only centers offering a telehealth pre-assessment"))
+    age: whole(0, 120) = Field(None, description="The patient's age in years")
 
 
 def read_search_query(*, max_limit: int = 50) -> SearchQuery:
     """The query string as a SearchQuery; aborts with 400 and a message on a bad value."""
-    lat = float_arg("lat", low=-90, high=90)
-    lon = float_arg("lon", low=-180, high=180)
-    if (lat is None) != (lon is None):
+    params: SearchParams = read_query(SearchParams)
+    if (params.lat is None) != (params.lon is None):
         abort(400, "Give both lat and lon, or neither.")
-    language = text_arg("language", max_length=35)
-    if language and not is_language_tag(language):
-        abort(400, "language must be a language code such as 'vi' or 'zh-Hant'")
+    # (a search without a place at all is refused by the caller, which words it for its page)
+    if params.limit is not None and params.limit > max_limit:
+        abort(400, f"limit must be between 1 and {max_limit}")
     return SearchQuery(
-        location=text_arg("location"), lat=lat, lon=lon, drug=text_arg("drug"),
-        child=bool(bool_arg("child")), route=choice_arg("route", tuple(ROUTES)),
-        radius_km=int_arg("radius_km", None, low=1, high=20_000),
-        limit=int_arg("limit", 10, low=1, high=max_limit),
-        accepting=bool(bool_arg("accepting")), cost=choice_arg("cost", ("public",)),
-        language=language, telehealth=bool(bool_arg("telehealth")),
-        age=int_arg("age", None, low=0, high=120),
-    )
+        location=params.location, lat=params.lat, lon=params.lon, drug=params.drug,
+        child=bool(params.child), route=params.route, radius_km=params.radius_km,
+        limit=params.limit or 10, accepting=bool(params.accepting), cost=params.cost,
+        language=params.language, telehealth=bool(params.telehealth), age=params.age)

@@ -1,12 +1,18 @@
-"""Schemathesis against our own OpenAPI document: every operation, bounded. No 5xx, and every
-response matches the documented schema."""
+"""Schemathesis against our own OpenAPI document: every operation, bounded. No 5xx, every
+response matches the documented schema, no schema-valid request is rejected (positive data)
+and no schema-invalid one is accepted (negative data)."""
 import json
 
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
+from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
-from schemathesis.specs.openapi.checks import response_schema_conformance
+from schemathesis.specs.openapi.checks import (
+    negative_data_rejection,
+    positive_data_acceptance,
+    response_schema_conformance,
+)
 
 from finder import create_app
 from finder.cli import DEMO_FILE
@@ -40,17 +46,35 @@ def documented_operations():
             for method in ops]
 
 
+CHECKS = {GenerationMode.POSITIVE: [not_a_server_error, response_schema_conformance,
+                                    positive_data_acceptance],
+          GenerationMode.NEGATIVE: [not_a_server_error, negative_data_rejection]}
+
+
+@pytest.mark.parametrize("mode", list(CHECKS), ids=str)
 @pytest.mark.parametrize("path,method", documented_operations())
-def test_every_operation_answers_without_5xx_and_matches_its_schema(fuzz_app, path, method):
+def test_every_operation_agrees_with_its_schema(fuzz_app, path, method, mode):
+    from finder.web.core.extensions import limiter
+    from finder.web.core.openapi import openapi_document
+
+    described = openapi_document()["paths"][path][method.lower()]
+    if mode == GenerationMode.NEGATIVE and not (described.get("parameters")
+                                                or described.get("requestBody")):
+        pytest.skip("nothing to send that the schema forbids")
+
+    fuzz_app.config["RATELIMIT_ENABLED"] = False
+    limiter.enabled = False  # the limits have their own tests; fuzzing would trip them
     # Built per test: schemathesis's pytest plugin (from_fixture) does not run under pytest 9.
     operation = schemathesis.openapi.from_wsgi("/api/openapi.json", fuzz_app)[path][method]
     headers = {"Authorization": f"Bearer {fuzz_app.config['FUZZ_TOKEN']}"}
 
-    @given(operation.as_strategy())
+    @given(operation.as_strategy(generation_mode=mode))
     @settings(max_examples=25, deadline=None, derandomize=True,
               suppress_health_check=list(HealthCheck))
     def check(case):
-        case.call_and_validate(headers=headers,
-                               checks=[not_a_server_error, response_schema_conformance])
+        case.call_and_validate(headers=headers, checks=CHECKS[mode])
 
-    check()
+    try:
+        check()
+    finally:
+        limiter.enabled = True
