@@ -10,9 +10,31 @@ from datetime import UTC, datetime, timedelta
 
 DEFAULT_NEAR_KM, MAX_NEAR_KM = 50.0, 20_000.0
 DATE_PREFIXES = ("eq", "ne", "gt", "lt", "ge", "le", "sa", "eb")
-# R4 dateTime: YYYY, YYYY-MM, YYYY-MM-DD, or a time to the second (fractions allowed) with a zone.
+
+# The patterns below are the whole rule for each value: the server checks them, and the OpenAPI
+# document carries them (Python and ECMA-262 read them alike; no look-around, for Rust readers).
+ID = r"[A-Za-z0-9\-.]{1,64}"  # R4 id datatype
+_YEAR = r"([1-9][0-9]{3}|0[1-9][0-9]{2}|00[1-9][0-9]|000[1-9])"
+_LEAP = r"([0-9]{2}(0[48]|[2468][048]|[13579][26])|(0[48]|[2468][048]|[13579][26])00)"
+_MONTH_DAY = (r"((0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])|(0[13-9]|1[0-2])-(29|30)"
+              r"|(0[13578]|1[02])-31)")
+_TIME = r"T([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]{1,6})?)?(Z|[+-]([01][0-9]|2[0-3]):[0-5][0-9])?"
+# R4 dateTime: YYYY, YYYY-MM, YYYY-MM-DD, or with a time (a zone optional; none means UTC)
+DATE = (f"({'|'.join(DATE_PREFIXES)})?({_YEAR}(-(0[1-9]|1[0-2]))?|({_YEAR}-{_MONTH_DAY}"
+        f"|{_LEAP}-02-29)({_TIME})?)")
+LATITUDE = r"-?(90(\.0+)?|[1-8]?[0-9](\.[0-9]+)?)"
+LONGITUDE = r"-?(180(\.0+)?|(1[0-7][0-9]|[1-9]?[0-9])(\.[0-9]+)?)"
+DISTANCE = r"([1-9][0-9]{0,3}(\.[0-9]+)?|20000(\.0+)?|0\.[0-9]*[1-9][0-9]*)"  # (0, 20000] km
+NEAR = f"{LATITUDE}\\|{LONGITUDE}(\\|({DISTANCE})?(\\|(km)?)?)?"
+REFERENCE = f"([^,]*/Organization/|Organization/)?{ID}"
+
+
+def listed(pattern: str) -> str:
+    """A comma-separated list (FHIR's OR) of values matching `pattern`."""
+    return f"({pattern})(,({pattern}))*"
+
+
 _DATE = re.compile(r"^(\d{4})(-\d{2})?(-\d{2})?(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})?)?$")
-_ID = re.compile(r"^[A-Za-z0-9\-.]{1,64}$")  # R4 id datatype
 
 
 class SearchRejected(ValueError):
@@ -49,7 +71,7 @@ def parse_date(name: str, value: str) -> DateRange:
     """`[prefix]YYYY[-MM[-DD[Thh:mm[:ss[.fff]][zone]]]]`; a time without a zone is UTC."""
     prefix, text = (value[:2], value[2:]) if value[:2] in DATE_PREFIXES else ("eq", value)
     match = _DATE.match(text)
-    if not match:
+    if not match or not re.fullmatch(DATE, value):
         raise SearchRejected(f"{name} must be a date such as ge2026-01-31 or "
                              f"lt2026-01-31T10:00:00Z, with an optional prefix "
                              f"({', '.join(DATE_PREFIXES)}); got {value!r}")
@@ -81,7 +103,7 @@ def _interval(text: str, match: re.Match) -> tuple[datetime, datetime]:
 
 
 def parse_id(name: str, value: str) -> str:
-    if not _ID.match(value):
+    if not re.fullmatch(ID, value):
         raise SearchRejected(f"{name} must be a resource id (letters, digits, - and ., at most "
                              f"64); got {value!r}")
     return value
@@ -89,7 +111,9 @@ def parse_id(name: str, value: str) -> str:
 
 def reference_id(name: str, value: str, resource_type: str) -> str:
     """`Type/id`, an absolute URL ending in it, or a bare id (R4 §3.1.1.4.6)."""
-    parts = value.rstrip("/").split("/")
+    if not re.fullmatch(REFERENCE.replace("Organization", resource_type), value):
+        raise SearchRejected(f"{name} must be {resource_type}/<id> or an id (got {value!r})")
+    parts = value.split("/")
     if len(parts) >= 2 and parts[-2] != resource_type:
         raise SearchRejected(f"{name} refers to {resource_type}s: send {resource_type}/<id> "
                              f"(got {value!r})")
@@ -130,11 +154,16 @@ def parse_near(value: str) -> Near:
         raise SearchRejected("near: latitude must be -90..90 and longitude -180..180")
     if not (math.isfinite(km) and 0 < km <= MAX_NEAR_KM):
         raise SearchRejected(f"near: distance must be above 0 and at most {MAX_NEAR_KM:g} km")
+    if not re.fullmatch(NEAR, value):  # e.g. 1e1 or +5: numbers are written plainly
+        raise SearchRejected(f"near must be latitude|longitude|distance|km written as plain "
+                             f"decimal numbers, e.g. -27.47|153.02|50|km (got {value!r})")
     return Near(lat, lon, km)
 
 
 def whole_number(name: str, value: str, low: int, high: int) -> int:
     try:
+        if not re.fullmatch(r"-?(0|[1-9][0-9]*)", value):
+            raise ValueError(value)
         number = int(value)
     except ValueError:
         raise SearchRejected(f"{name} must be a whole number (got {value!r})") from None

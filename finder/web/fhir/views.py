@@ -7,8 +7,15 @@ from flask import Blueprint, Response, request
 from finder.directory import service as directory
 from finder.directory.fhir.capability import capability_statement
 from finder.directory.fhir.resources import RESOURCE_BUILDERS, aware
-from finder.directory.fhir.search import FILTERS, SearchRejected, search_directory
+from finder.directory.fhir.search import (
+    FILTERS,
+    MAX_COUNT,
+    SUMMARIES,
+    SearchRejected,
+    search_directory,
+)
 from finder.directory.fhir.searchset import searchset_bundle
+from finder.directory.fhir.values import DATE, ID, NEAR, REFERENCE, listed
 from finder.fhir import fhir_base
 from finder.web.core.context import db, settings
 from finder.web.fhir.errors import operation_outcome, operation_outcome_response
@@ -118,41 +125,63 @@ def unknown(_unknown):
 # --- the OpenAPI description of these operations (merged by finder/web/openapi.py) ----------
 
 def openapi_paths() -> dict:
+    """Each parameter's schema is the rule the server applies (finder.directory.fhir.values):
+    a value the schema allows is served, any other is a 400 (or a 406 for _format)."""
     def fhir_json(description):
         return {"description": description,
                 "content": {FHIR_JSON: {"schema": {"type": "object",
                                                    "required": ["resourceType"]}}}}
 
     def op(summary, params=(), codes=(400, 406)):
-        words = {400: "OperationOutcome: a bad parameter value", 404: "OperationOutcome: not found",
-                 406: "OperationOutcome: a _format other than JSON"}
-        fmt = {"name": "_format", "in": "query", "required": False, "schema": {"type": "string"},
-               "description": "json (the only format served)"}
+        words = {400: "OperationOutcome: a bad parameter value or an unsupported modifier",
+                 404: "OperationOutcome: not found",
+                 406: "OperationOutcome: a _format or Accept other than JSON"}
+        fmt = q("_format", "json (the only format served)", {"type": "string",
+                                                             "enum": list(JSON_FORMATS)})
         return {"get": {"summary": summary, "tags": ["FHIR R4"], "parameters": [*params, fmt],
                         "responses": {"200": fhir_json("OK"),
                                       **{str(c): fhir_json(words[c]) for c in codes}}}}
 
-    def q(name, description):
-        return {"name": name, "in": "query", "required": False, "schema": {"type": "string"},
-                "description": description}
+    def q(name, description, schema=None):
+        return {"name": name, "in": "query", "required": False, "description": description,
+                "schema": schema or {"type": "string"}}
+
+    def pattern(regex, max_length=None):
+        return {"type": "string", "pattern": f"^({regex})$",
+                **({"maxLength": max_length} if max_length else {})}
 
     near = "latitude|longitude|distance|km, e.g. -27.47|153.02|50|km (distance defaults to 50)"
-    paging = [q("_count", "Page size, 1-100 (default 20)"),
-              q("_offset", "Matches to skip (this server's paging parameter)")]
+    common = [q("_id", "Listing ids; a comma means OR", pattern(listed(ID))),
+              q("_lastUpdated", "Last edit, with a prefix such as ge or lt, e.g. ge2026-01-01",
+                pattern(DATE)),
+              q("identifier", "Token: system|value"),
+              q("organization", "Organization/<id>; a comma means OR",
+                pattern(listed(REFERENCE))),
+              q("name", "Starts with, without case or accents")]
+    paging = [q("_count", "Page size, 0-100 (default 20; 0 gives the total only)",
+                {"type": "integer", "minimum": 0, "maximum": MAX_COUNT}),
+              q("_offset", "Matches to skip (this server's paging parameter)",
+                {"type": "integer", "minimum": 0, "maximum": 1_000_000}),
+              q("_summary", "count: the total only", {"type": "string", "enum": list(SUMMARIES)})]
     resource_id = {"name": "id", "in": "path", "required": True, "schema": {"type": "string"},
                    "description": "The listing's id"}
     paths = {
         "/fhir/metadata": op("FHIR CapabilityStatement (R4 4.0.1)", codes=(406,)),
         "/fhir/HealthcareService": op("Search desensitization services (FHIR searchset Bundle)", [
-            q("name", "Name contains, without case"), q("active", "true or false"),
+            *common, q("active", "true or false", pattern(listed("true|false"))),
             q("specialty", "Token: system|code or code"),
+            q("service-type", "Token: system|code or code"),
             q("characteristic", "Token: ATC prefix, drug class, route, pediatric, adult, ..."),
-            q("location.near", near), q("location.address-postalcode", "Postcode starts with"),
+            q("location.near", near, pattern(NEAR)),
+            q("location.address-postalcode", "Postcode starts with"),
             q("location.address-state", "State starts with"),
-            q("_include", "HealthcareService:location or HealthcareService:organization"),
+            q("_include", "HealthcareService:location or HealthcareService:organization (other "
+                          "values are ignored and reported, or refused under Prefer: "
+                          "handling=strict)"),
             *paging]),
         "/fhir/Location": op("Search the services' locations (FHIR searchset Bundle)", [
-            q("near", near), q("address-postalcode", "Postcode starts with"),
+            *common, q("near", near, pattern(NEAR)),
+            q("address-postalcode", "Postcode starts with"),
             q("address-state", "State starts with"), *paging]),
     }
     for kind in RESOURCE_BUILDERS:
