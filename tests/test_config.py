@@ -41,6 +41,10 @@ def test_a_different_instance_gets_a_different_key(tmp_path):
     ("FINDER_DEFAULT_COUNTRY", "AUS"),
     ("FINDER_RATELIMIT_STORAGE_URI", "memcached://x"),
     ("FINDER_DATABSE_URL", "sqlite://"),  # a typo is an unknown setting, not silently ignored
+    ("FINDER_PUBLIC_URL", "finder.example.org"),
+    ("FINDER_PUBLIC_URL", "https://finder.example.org/?x=1"),
+    ("FINDER_CORS_ORIGINS", "https://ehr.example/path"),
+    ("FINDER_CORS_ORIGINS", "ehr.example"),
 ])
 def test_malformed_values_fail_naming_the_variable(tmp_path, name, value):
     with pytest.raises(SettingsError) as error:
@@ -93,3 +97,23 @@ def test_workers_starting_together_on_a_fresh_instance_share_one_key(tmp_path):
 
 def _key_for(instance: str) -> str:
     return load_settings({"FINDER_INSTANCE_PATH": instance}).secret_key
+
+
+def test_public_url_defaults_locally_and_is_required_in_production(tmp_path):
+    base = {"FINDER_INSTANCE_PATH": str(tmp_path)}
+    assert load_settings(base).public_url == "http://127.0.0.1:5000"
+    with pytest.raises(SettingsError, match="FINDER_PUBLIC_URL must be set in production"):
+        load_settings({**base, "FINDER_HTTPS": "1"})
+    settings = load_settings({**base, "FINDER_HTTPS": "1",
+                              "FINDER_PUBLIC_URL": "https://finder.example.org/"})
+    assert settings.public_url == "https://finder.example.org"
+
+
+def test_cors_origins_and_trusted_hosts_are_lists(tmp_path):
+    base = {"FINDER_INSTANCE_PATH": str(tmp_path)}
+    assert load_settings(base).cors_origins == ("*",)
+    assert load_settings(base).trusted_hosts == ()
+    settings = load_settings({**base, "FINDER_CORS_ORIGINS": "https://a.example, https://b.example/",
+                              "FINDER_TRUSTED_HOSTS": "finder.example.org, .example.org"})
+    assert settings.cors_origins == ("https://a.example", "https://b.example")
+    assert settings.trusted_hosts == ("finder.example.org", ".example.org")

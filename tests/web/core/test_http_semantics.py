@@ -91,3 +91,11 @@ def test_invalid_utf8_in_a_form_or_query_is_a_400_with_a_message(client):
     assert query.status_code == 400
     assert "UTF-8" in query.get_json()["error"]["message"]
     assert client.get("/api/drugs?q=p%C3%A9n").status_code == 200
+
+
+def test_hsts_only_under_https(app_factory):
+    plain = app_factory().test_client().get("/healthz")
+    assert "Strict-Transport-Security" not in plain.headers
+    secure = app_factory(https=True).test_client().get("/healthz")
+    max_age = int(secure.headers["Strict-Transport-Security"].split("max-age=")[1].split(";")[0])
+    assert max_age >= 365 * 24 * 3600
