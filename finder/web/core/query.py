@@ -204,10 +204,3 @@ def nonblank_text_pattern() -> str:
     """visible_text_pattern with at least one character that is not a space."""
     allowed = visible_text_pattern()[1:-2]
     return f"^{allowed}*{allowed[:-1]}\\s]{allowed}*$"
-
-
-def body_schema(model: type[BaseModel], ref_template: str = "#/components/schemas/{model}"):
-    """A request or response body's schema from a pydantic model, and the models it refers to
-    (for components/schemas): any capability's model plugs into the document this way."""
-    schema = model.model_json_schema(ref_template=ref_template)
-    return {k: v for k, v in schema.items() if k != "$defs"}, schema.get("$defs", {})
