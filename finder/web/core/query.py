@@ -52,23 +52,36 @@ def _visible() -> re.Pattern:
     return re.compile(visible_text_pattern())
 
 
-def text(max_length: int = 200, *, required: bool = False):
-    """Free text: at most `max_length` characters, none invisible; blank means not given (or,
-    when `required`, is refused)."""
+def text(max_length: int = 200, *, required: bool = False, checked_by_geocoder: bool = False):
+    """Free text: at most `max_length` characters, none invisible, and not blank when
+    `required`; blank otherwise means not given. With `checked_by_geocoder` the geocoder (which
+    refuses exactly the characters this pattern excludes, and blank text) answers those cases
+    with its own words, so the search page can show them beside the field."""
     def check(value):
         if value is None:
             return None
         if len(value) > max_length:
             raise ValueError(f"must be at most {max_length} characters")
-        if not _visible().match(value):
+        if any(ord(ch) < 32 for ch in value) or (not checked_by_geocoder
+                                                 and not _visible().match(value)):
             raise ValueError("contains invisible control characters: please retype it")
-        if required and not value.strip():
+        if required and not checked_by_geocoder and not value.strip():
             raise ValueError("must not be empty")
         return value.strip() or None
     pattern = nonblank_text_pattern() if required else visible_text_pattern()
     schema = {"type": "string", "maxLength": max_length, "pattern": pattern,
               **({"minLength": 1} if required else {})}
     return Annotated[str | None, BeforeValidator(check), WithJsonSchema(schema)]
+
+
+def any_text(max_length: int = 200):
+    """Any text up to `max_length` characters (autocomplete answers odd text with nothing)."""
+    def check(value):
+        if value is not None and len(value) > max_length:
+            raise ValueError(f"must be at most {max_length} characters")
+        return value.strip() or None if value is not None else None
+    return Annotated[str | None, BeforeValidator(check),
+                     WithJsonSchema({"type": "string", "maxLength": max_length})]
 
 
 def choice(values):

@@ -14,7 +14,13 @@ from finder.web.core.openapi_parts import error_bodies, json_body
 from finder.web.core.query import query_object, query_parameters, read_query
 from finder.web.directory.present import center_public
 from finder.web.search.cache import cached
-from finder.web.search.query import GeocodeText, SearchParams, TypedText, read_search_query
+from finder.web.search.query import (
+    GeocodeText,
+    PlaceText,
+    SearchParams,
+    TypedText,
+    read_search_query,
+)
 
 bp = Blueprint("api_search", __name__, url_prefix="/api")
 log = logging.getLogger(__name__)
@@ -39,7 +45,7 @@ def drugs():
 @bp.get("/places")
 @limiter.limit(LIMITS["places"])
 def places():
-    query = read_query(TypedText).q or ""
+    query = read_query(PlaceText).q or ""
     try:
         found = geocoder().suggest(query, SUGGESTIONS)
     except GeocodeInputError:
@@ -149,7 +155,7 @@ def openapi_paths() -> dict:
                                                "matches": {"type": "array", "items": drug}}},
                           400, 429),
         "/api/places": get("Places for autocomplete (word prefixes), best first; at most 8",
-                           q, {"type": "object", "required": ["query", "places"],
+                           query_parameters(PlaceText), {"type": "object", "required": ["query", "places"],
                                  "properties": {"query": {"type": "string"},
                                                 "places": {"type": "array", "items": place}}},
                            400, 429, 503),

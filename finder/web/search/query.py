@@ -7,6 +7,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from finder.search.service import SearchQuery
 from finder.vocabulary import ISO_639_1, ROUTES
 from finder.web.core.query import (
+    any_text,
     choice,
     flag,
     matching,
@@ -27,8 +28,13 @@ class TypedText(BaseModel):
     q: text() = Field(None, description="What was typed")
 
 
+class PlaceText(BaseModel):
+    q: any_text() = Field(None, description="What was typed (odd text finds nothing)")
+
+
 class GeocodeText(BaseModel):
-    q: text(required=True) = Field(description="A town, suburb, postcode or address")
+    q: text(required=True, checked_by_geocoder=True) = Field(
+        description="A town, suburb, postcode or address")
 
 
 class SearchParams(BaseModel):
@@ -39,7 +45,8 @@ class SearchParams(BaseModel):
                    "properties": {"location": {"pattern": nonblank_text_pattern()}}},
                   {"required": ["lat", "lon"]}]}))
 
-    location: text() = Field(None, description="A town, suburb, postcode or address")
+    location: text(checked_by_geocoder=True) = Field(
+        None, description="A town, suburb, postcode or address")
     lat: number(-90, 90) = Field(None, description="Latitude, with lon instead of location")
     lon: number(-180, 180) = Field(None, description="Longitude, with lat")
     drug: text() = Field(None, description="A drug's generic or brand name")

@@ -39,6 +39,14 @@ def fuzz_app(tmp_path_factory, migrated_sqlite, gazetteer_path):
     app.extensions["finder.engine"].dispose()
 
 
+# Known gaps, failing today (not strict: 25 examples may miss the gap; remove once fixed).
+# The listing body's schema comes from CenterInput, whose validators (country, phone, e-mail,
+# hours, text after stripping) are stricter than its JSON Schema; the referral's model is being
+# rewritten into pydantic in finder/referral/schema.py.
+LOOSER_THAN_SERVER = {("/api/centers", "POST"): "CenterInput's schema is looser than its validators",
+                      ("/api/referral/assess", "POST"): "the referral model is being rewritten"}
+
+
 def documented_operations():
     from finder.web.core.openapi import openapi_document
 
@@ -46,13 +54,20 @@ def documented_operations():
             for method in ops]
 
 
+def cases():
+    for path, method in documented_operations():
+        for mode in CHECKS:
+            gap = LOOSER_THAN_SERVER.get((path, method)) if mode == GenerationMode.POSITIVE else None
+            marks = [pytest.mark.xfail(strict=False, reason=gap)] if gap else []
+            yield pytest.param(path, method, mode, marks=marks, id=f"{method} {path} {mode}")
+
+
 CHECKS = {GenerationMode.POSITIVE: [not_a_server_error, response_schema_conformance,
                                     positive_data_acceptance],
           GenerationMode.NEGATIVE: [not_a_server_error, negative_data_rejection]}
 
 
-@pytest.mark.parametrize("mode", list(CHECKS), ids=str)
-@pytest.mark.parametrize("path,method", documented_operations())
+@pytest.mark.parametrize("path,method,mode", cases())
 def test_every_operation_agrees_with_its_schema(fuzz_app, path, method, mode):
     from finder.web.core.extensions import limiter
     from finder.web.core.openapi import openapi_document
