@@ -148,6 +148,7 @@ class Cluster:
         instance.mkdir(exist_ok=True)
         env = server_env(instance, self.database_url)
         env.update(FINDER_SECRET_KEY=SECRET, FINDER_PROXY_HOPS="1", FINDER_HTTPS="1",
+                   FINDER_PUBLIC_URL="https://finder.test",
                    FINDER_RATELIMIT_STORAGE_URI=f"redis://127.0.0.1:{self.redis_port}/0",
                    WEB_CONCURRENCY=str(self.workers))
         return env

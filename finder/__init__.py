@@ -39,6 +39,7 @@ def _configure(app: Flask, settings: Settings) -> None:
         REMEMBER_COOKIE_HTTPONLY=True,
         MAX_CONTENT_LENGTH=2 * 1024 * 1024,
         PERMANENT_SESSION_LIFETIME=timedelta(hours=settings.session_hours),
+        TRUSTED_HOSTS=list(settings.trusted_hosts) or None,  # another Host header is a 400
     )
     app.json.sort_keys = False
     app.extensions["finder.engine"] = build_engine(settings.database_url)
@@ -58,7 +59,7 @@ def _register_extensions(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from finder.web import blueprints
-    from finder.web.core import context, errors
+    from finder.web.core import context, errors, guards
     from finder.web.core.params import DatabaseIdConverter
 
     app.url_map.converters["int"] = DatabaseIdConverter  # before any rule is added
@@ -66,6 +67,7 @@ def _register_blueprints(app: Flask) -> None:
     for blueprint in blueprints():
         app.register_blueprint(blueprint)
     errors.init_app(app)
+    guards.init_app(app)
 
 
 def _register_transfer(app: Flask) -> None:

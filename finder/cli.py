@@ -129,6 +129,7 @@ def stale(months: int | None, csv_file: Path | None, notify: bool):
     import csv as csv_module
     from datetime import UTC, datetime
 
+    from finder.directory.exchange import spreadsheet_safe
     from finder.directory.service import stale_listings
 
     months = months or _settings().stale_months
@@ -149,7 +150,7 @@ def stale(months: int | None, csv_file: Path | None, notify: bool):
         with csv_file.open("w", newline="", encoding="utf-8") as handle:
             writer = csv_module.DictWriter(handle, fieldnames=list(records[0]) if records else ["id"])
             writer.writeheader()
-            writer.writerows(records)
+            writer.writerows({k: spreadsheet_safe(v) for k, v in r.items()} for r in records)
     if notify:
         _notify_editors(rows)
 

@@ -44,9 +44,11 @@ class Settings:
     timezone: str = "Australia/Sydney"  # the users' own: dates on letters are theirs
     smtp_url: str = ""  # empty: no mail; links and reminders are shown or printed instead
     mail_from: str = "finder@localhost"
-    public_url: str = "http://localhost:5000"  # where links in mail and printed by commands point
     idle_minutes: int = 30
     session_hours: int = 12
+    public_url: str = "http://127.0.0.1:5000"
+    cors_origins: tuple[str, ...] = ("*",)
+    trusted_hosts: tuple[str, ...] = ()
     testing: bool = False
 
     def with_overrides(self, **overrides) -> "Settings":
@@ -109,6 +111,58 @@ def _tile_url(env):
     return url
 
 
+def _public_url(env, production: bool) -> str:
+    """The address the public reaches this deployment at: every absolute URL and our code
+    systems are built from it, never from the request's Host header."""
+    raw = env.get("FINDER_PUBLIC_URL", "").strip()
+    if not raw:
+        if production:
+            raise SettingsError("FINDER_PUBLIC_URL must be set in production (FINDER_HTTPS=1), "
+                                "e.g. https://finder.example.org")
+        return "http://127.0.0.1:5000"
+    parsed = urlparse(raw)
+    if parsed.scheme not in ("http", "https") or not parsed.hostname or parsed.query \
+            or parsed.fragment or parsed.username:
+        raise SettingsError(f"FINDER_PUBLIC_URL must be an http(s) URL such as "
+                            f"https://finder.example.org; got {raw!r}")
+    return raw.rstrip("/")
+
+
+def _list(env, name, default=()) -> tuple[str, ...]:
+    raw = env.get(name, "")
+    items = tuple(item.strip() for item in raw.split(",") if item.strip())
+    return items or tuple(default)
+
+
+def _origins(env) -> tuple[str, ...]:
+    origins = _list(env, "FINDER_CORS_ORIGINS", ("*",))
+    for origin in origins:
+        parsed = urlparse(origin)
+        if origin != "*" and (parsed.scheme not in ("http", "https") or not parsed.hostname
+                              or parsed.path not in ("", "/")):
+            raise SettingsError(f"FINDER_CORS_ORIGINS must be * or origins such as "
+                                f"https://app.example.org, comma-separated; got {origin!r}")
+    return tuple(o.rstrip("/") for o in origins)
+
+
+def _ratelimit_storage(env, instance_path: Path) -> str:
+    """Where rate-limit counts live: redis:// (shared by every host), else a SQLite file in
+    instance/ that every worker on this host shares. memory:// is refused: each worker would
+    count alone, multiplying every limit by the number of workers."""
+    uri = env.get("FINDER_RATELIMIT_STORAGE_URI", "").strip()
+    if not uri:
+        return f"sqlite://{instance_path.resolve() / 'ratelimits.sqlite'}"
+    scheme = urlparse(uri).scheme
+    if scheme == "memory":
+        raise SettingsError("FINDER_RATELIMIT_STORAGE_URI=memory:// counts per worker process; "
+                            "leave it unset (a file in instance/ shared by all workers) or use "
+                            "redis://… (shared by all hosts)")
+    if scheme not in ("redis", "rediss", "sqlite"):
+        raise SettingsError(f"FINDER_RATELIMIT_STORAGE_URI must be redis://… or sqlite:///path; "
+                            f"got {uri!r}")
+    return uri
+
+
 def _secret_key(env, instance_path: Path) -> str:
     """The configured key, else one generated once and kept in instance/ (mode 0600)."""
     key = env.get("FINDER_SECRET_KEY", "").strip()
@@ -144,10 +198,10 @@ def load_settings(env: dict | None = None) -> Settings:
         "FINDER_TILE_URL", "FINDER_TILE_ATTRIBUTION", "FINDER_PORT", "FINDER_INSTANCE_PATH",
         "FINDER_DEFAULT_COUNTRY", "FINDER_STALE_MONTHS", "FINDER_HTTPS",
         "FINDER_RATELIMIT_STORAGE_URI", "FINDER_GAZETTEER_PATH", "FINDER_SEARCH_CACHE_SECONDS",
-        "FINDER_PROXY_HOPS", "FINDER_TIMEZONE",
-        "FINDER_CHROMIUM",  # read by the browser tests only (tests/browser/chromium.py)
-        "FINDER_SMTP_URL", "FINDER_MAIL_FROM", "FINDER_PUBLIC_URL",
+        "FINDER_PROXY_HOPS", "FINDER_TIMEZONE", "FINDER_PUBLIC_URL", "FINDER_CORS_ORIGINS",
+        "FINDER_TRUSTED_HOSTS", "FINDER_SMTP_URL", "FINDER_MAIL_FROM",
         "FINDER_IDLE_MINUTES", "FINDER_SESSION_HOURS",
+        "FINDER_CHROMIUM",  # read by the browser tests only (tests/browser/chromium.py)
     }
     unknown = sorted(k for k in env if k.startswith("FINDER_") and k not in known)
     if unknown:
@@ -156,18 +210,15 @@ def load_settings(env: dict | None = None) -> Settings:
     country = env.get("FINDER_DEFAULT_COUNTRY", "AU").strip().upper()
     if len(country) != 2 or not country.isalpha():
         raise SettingsError(f"FINDER_DEFAULT_COUNTRY must be a two-letter country code; got {country!r}")
-    ratelimit = env.get("FINDER_RATELIMIT_STORAGE_URI", "memory://").strip()
-    if urlparse(ratelimit).scheme not in ("memory", "redis", "rediss"):
-        raise SettingsError(f"FINDER_RATELIMIT_STORAGE_URI must be memory:// or redis://…; got {ratelimit!r}")
+    ratelimit = _ratelimit_storage(env, instance_path)
     gazetteer = env.get("FINDER_GAZETTEER_PATH", "").strip()
     smtp_url = env.get("FINDER_SMTP_URL", "").strip()
     if smtp_url and (problem := check_smtp_url(smtp_url)):
         raise SettingsError(f"FINDER_SMTP_URL {problem}")
-    public_url = env.get("FINDER_PUBLIC_URL", "").strip().rstrip("/") or "http://localhost:5000"
-    if urlparse(public_url).scheme not in ("http", "https"):
-        raise SettingsError(f"FINDER_PUBLIC_URL must be an http(s) URL; got {public_url!r}")
+    database_url = _database_url(env, instance_path)
+    https = _bool(env, "FINDER_HTTPS")
     return Settings(
-        database_url=_database_url(env, instance_path),
+        database_url=database_url,
         secret_key=_secret_key(env, instance_path),
         instance_path=instance_path,
         geocoder=_choice(env, "FINDER_GEOCODER", "gazetteer", ("gazetteer", *ONLINE_GEOCODERS)),
@@ -177,7 +228,7 @@ def load_settings(env: dict | None = None) -> Settings:
         port=_int(env, "FINDER_PORT", 5000, 1, 65535),
         default_country=country,
         stale_months=_int(env, "FINDER_STALE_MONTHS", 12, 1, 120),
-        https=_bool(env, "FINDER_HTTPS"),
+        https=https,
         ratelimit_storage_uri=ratelimit,
         gazetteer_path=Path(gazetteer) if gazetteer else instance_path / "gazetteer.sqlite",
         search_cache_seconds=_int(env, "FINDER_SEARCH_CACHE_SECONDS", 60, 0, 3600),
@@ -185,9 +236,11 @@ def load_settings(env: dict | None = None) -> Settings:
         timezone=_timezone(env),
         smtp_url=smtp_url,
         mail_from=env.get("FINDER_MAIL_FROM", "").strip() or "finder@localhost",
-        public_url=public_url,
         idle_minutes=_int(env, "FINDER_IDLE_MINUTES", 30, 1, 24 * 60),
         session_hours=_int(env, "FINDER_SESSION_HOURS", 12, 1, 24 * 31),
+        public_url=_public_url(env, production=https),
+        cors_origins=_origins(env),
+        trusted_hosts=_list(env, "FINDER_TRUSTED_HOSTS"),
     )
 
 

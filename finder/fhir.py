@@ -4,6 +4,8 @@ written); fhir.resources (R4B) validates a Bundle given to the directory import,
 validate every resource we build with it.
 """
 import uuid
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 SNOMED = "http://snomed.info/sct"
 ATC = "http://www.whocc.no/atc"
@@ -13,20 +15,52 @@ ALLERGY_VERIFICATION = "http://terminology.hl7.org/CodeSystem/allergyintolerance
 BCP47 = "urn:ietf:bcp:47"
 SERVICE_PROVISION = "http://terminology.hl7.org/CodeSystem/service-provision-conditions"
 
-# Our own code systems and extensions live under one base URL (see docs/fhir.md). It names
-# definitions, it is not a server: nothing is fetched from it.
-OUR_BASE = "https://desensitization-finder.example/fhir"
-OUR_SERVICE_TYPE = f"{OUR_BASE}/CodeSystem/service-type"
-OUR_DRUG_CLASS = f"{OUR_BASE}/CodeSystem/drug-class"
-OUR_ROUTE = f"{OUR_BASE}/CodeSystem/route"
-OUR_CHARACTERISTIC = f"{OUR_BASE}/CodeSystem/service-characteristic"
-OUR_REFERRER = f"{OUR_BASE}/CodeSystem/referrer"
-OUR_ELIGIBILITY = f"{OUR_BASE}/CodeSystem/eligibility"
+# Our own code systems and extensions live under the deployment's public URL (FINDER_PUBLIC_URL,
+# see docs/fhir.md): `<public url>/fhir/CodeSystem/<name>`. The web layer and the CLI set it per
+# request or command with `public_url(...)`; the default matches the setting's default.
+DEFAULT_PUBLIC_URL = "http://127.0.0.1:5000"
+_public_url: ContextVar[str] = ContextVar("finder_public_url", default=DEFAULT_PUBLIC_URL)
+SERVICE_TYPE, DRUG_CLASS, ROUTE, CHARACTERISTIC, REFERRER, ELIGIBILITY = (
+    "service-type", "drug-class", "route", "service-characteristic", "referrer", "eligibility")
+
+
+def set_public_url(url: str):
+    """Make `url` the base of our code systems, extensions and identifier systems in this
+    context; returns the token `reset_public_url` takes."""
+    return _public_url.set(url.rstrip("/"))
+
+
+def reset_public_url(token) -> None:
+    _public_url.reset(token)
+
+
+@contextmanager
+def public_url(url: str):
+    token = set_public_url(url)
+    try:
+        yield
+    finally:
+        reset_public_url(token)
+
+
+def fhir_base() -> str:
+    """The FHIR base of this deployment: `<FINDER_PUBLIC_URL>/fhir`."""
+    return f"{_public_url.get()}/fhir"
+
+
+def our_system(name: str) -> str:
+    """The canonical URL of one of our code systems, e.g. our_system(DRUG_CLASS)."""
+    return f"{fhir_base()}/CodeSystem/{name}"
+
+
+def identifier_system(resource_type: str) -> str:
+    """The system under which our listing ids are business identifiers of each resource."""
+    return f"{fhir_base()}/NamingSystem/{resource_type.lower()}-id"
 
 
 def extension_url(name: str) -> str:
     """The canonical URL of one of our extensions, e.g. extension_url("wait-time")."""
-    return f"{OUR_BASE}/StructureDefinition/{name}"
+    return f"{fhir_base()}/StructureDefinition/{name}"
 
 
 def new_full_url() -> str:

@@ -41,6 +41,10 @@ def test_a_different_instance_gets_a_different_key(tmp_path):
     ("FINDER_DEFAULT_COUNTRY", "AUS"),
     ("FINDER_RATELIMIT_STORAGE_URI", "memcached://x"),
     ("FINDER_DATABSE_URL", "sqlite://"),  # a typo is an unknown setting, not silently ignored
+    ("FINDER_PUBLIC_URL", "finder.example.org"),
+    ("FINDER_PUBLIC_URL", "https://finder.example.org/?x=1"),
+    ("FINDER_CORS_ORIGINS", "https://ehr.example/path"),
+    ("FINDER_CORS_ORIGINS", "ehr.example"),
 ])
 def test_malformed_values_fail_naming_the_variable(tmp_path, name, value):
     with pytest.raises(SettingsError) as error:
@@ -110,3 +114,21 @@ def test_mail_and_session_settings():
                         ("FINDER_PUBLIC_URL", "ftp://x")):
         with _pytest.raises(SettingsError, match=name):
             load_settings(base | {name: value})
+def test_public_url_defaults_locally_and_is_required_in_production(tmp_path):
+    base = {"FINDER_INSTANCE_PATH": str(tmp_path)}
+    assert load_settings(base).public_url == "http://127.0.0.1:5000"
+    with pytest.raises(SettingsError, match="FINDER_PUBLIC_URL must be set in production"):
+        load_settings({**base, "FINDER_HTTPS": "1"})
+    settings = load_settings({**base, "FINDER_HTTPS": "1",
+                              "FINDER_PUBLIC_URL": "https://finder.example.org/"})
+    assert settings.public_url == "https://finder.example.org"
+
+
+def test_cors_origins_and_trusted_hosts_are_lists(tmp_path):
+    base = {"FINDER_INSTANCE_PATH": str(tmp_path)}
+    assert load_settings(base).cors_origins == ("*",)
+    assert load_settings(base).trusted_hosts == ()
+    settings = load_settings({**base, "FINDER_CORS_ORIGINS": "https://a.example, https://b.example/",
+                              "FINDER_TRUSTED_HOSTS": "finder.example.org, .example.org"})
+    assert settings.cors_origins == ("https://a.example", "https://b.example")
+    assert settings.trusted_hosts == ("finder.example.org", ".example.org")

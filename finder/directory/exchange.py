@@ -137,16 +137,33 @@ def seed_demo(session: Session, rows: Iterable[dict], *, actor: str) -> int:
     return import_records(session, fresh, actor=actor) if fresh else 0
 
 
+# OWASP "CSV Injection": a cell starting with one of these is run as a formula by spreadsheet
+# programs; a leading apostrophe makes it text. Numbers are written as numbers (never formulas).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value):
+    """The cell as a spreadsheet will show it but never evaluate it (text only)."""
+    if isinstance(value, str) and value.lstrip("'").startswith(FORMULA_STARTS):
+        return "'" + value  # also before an apostrophe already there, so import can undo it
+    return value
+
+
+def _from_spreadsheet_safe(text: str) -> str:
+    """The inverse of spreadsheet_safe, so an exported file imports back unchanged."""
+    return text[1:] if text.startswith("'") and text.lstrip("'").startswith(FORMULA_STARTS) else text
+
+
 def _csv_cell(field, value):
     if value is None:
         return ""
     if field in LIST_FIELDS:
-        return ";".join(value)
+        return spreadsheet_safe(";".join(value))
     if field == "hours":
         return "; ".join(span_text(s) for s in value)
     if isinstance(value, bool):
         return "true" if value else "false"
-    return value
+    return spreadsheet_safe(value)
 
 
 def _from_csv_row(row: dict) -> dict:
@@ -156,7 +173,7 @@ def _from_csv_row(row: dict) -> dict:
         if field is None:
             out["extra columns"] = raw
             continue
-        raw = (raw or "").strip()
+        raw = _from_spreadsheet_safe(raw or "").strip()
         if field in LIST_FIELDS:
             out[field] = [p.strip() for p in raw.split(";") if p.strip()]
         elif field == "hours":

@@ -3,21 +3,22 @@
 The online service is asked at most once a second for the whole app (geopy's RateLimiter in
 each process plus a file lock shared by every process on the host: Nominatim's policy), its
 answers are cached through the injected `cache_get`/`cache_put`, and the gazetteer answers
-whenever the service fails, finds nothing or takes longer than the timeout.
+whenever the service fails, finds nothing, takes longer than the timeout or already has a full
+queue of questions (finder.geocoding.online_queue: one asking thread per process).
 """
 import fcntl
 import json
 import logging
-import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import Future
+from concurrent.futures import TimeoutError as FutureTimeout
 from pathlib import Path
 
 from geopy.extra.rate_limiter import RateLimiter
 from geopy.geocoders import get_geocoder_for_service
 
 from finder.geocoding.gazetteer import Gazetteer, GeocodeResult
+from finder.geocoding.online_queue import QUEUE_SIZE, OnlineQueue
 from finder.geocoding.parse import GeocodeInputError, check_query, parse_query, query_key
 from finder.geocoding.place import Place
 
@@ -86,7 +87,7 @@ class GeocodingService:
                  cache_get: Callable[[str], str | None] | None = None,
                  cache_put: Callable[[str, str, str], None] | None = None,
                  rate_limit_path=None, timeout: float = ONLINE_TIMEOUT_SECONDS,
-                 min_interval: float = MIN_SECONDS_BETWEEN_REQUESTS):
+                 min_interval: float = MIN_SECONDS_BETWEEN_REQUESTS, queue_size: int = QUEUE_SIZE):
         self.gazetteer = gazetteer
         self.timeout = timeout
         if isinstance(online, str):
@@ -96,6 +97,7 @@ class GeocodingService:
         self._cache_get = cache_get or memory.get
         self._cache_put = cache_put or memory.put
         self._ask = self._rate_limited(online, rate_limit_path, min_interval) if online else None
+        self._queue = OnlineQueue(self._ask, queue_size) if online else None
 
     @staticmethod
     def _rate_limited(online, rate_limit_path, min_interval):
@@ -136,17 +138,16 @@ class GeocodingService:
         return self.gazetteer.suggest(text, limit)
 
     def _ask_within_timeout(self, text: str):
-        """Run the online call in a daemon thread; TimeoutError after `timeout` seconds."""
-        future: Future = Future()
-
-        def run():
-            try:
-                future.set_result(self._ask(text))
-            except BaseException as error:  # handed to the waiting caller
-                future.set_exception(error)
-
-        threading.Thread(target=run, name="online-geocoder", daemon=True).start()
-        return future.result(timeout=self.timeout)
+        """The online answer; TimeoutError after `timeout` seconds or at once when the queue
+        is full (the question is then withdrawn if it has not started)."""
+        future = self._queue.submit(text)
+        if future is None:
+            raise TimeoutError("the online geocoder's queue is full")
+        try:
+            return future.result(timeout=self.timeout)
+        except FutureTimeout:
+            future.cancel()
+            raise TimeoutError("the online geocoder did not answer in time") from None
 
     def _place_from_location(self, location, kind: str) -> Place:
         """A Place from a geopy Location, with country, region and remoteness from nearby."""

@@ -3,6 +3,7 @@
 
 def blueprints():
     """Every blueprint the app serves, in registration order."""
+    from finder.web.core.cors import bp as cors
     from finder.web.core.health import bp as health
     from finder.web.core.openapi import bp as openapi
     from finder.web.core.security import bp as security
@@ -18,4 +19,4 @@ def blueprints():
     from finder.web.search.views import bp as search
 
     return [public, api, api_write, manage, submit, security, referral, api_referral,
-            search, api_search, fhir, openapi, health]
+            search, api_search, fhir, openapi, health, cors]

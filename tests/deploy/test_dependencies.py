@@ -11,6 +11,8 @@ from scripts import lock_digest
 
 PROJECT = tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text())["project"]
 FIRST_PARTY = {"finder", "tests", "bench", "scripts", "wsgi"}
+# bench/ scripts import each other by their own names (they run from that folder)
+FIRST_PARTY |= {p.stem for p in (PROJECT_ROOT / "bench").glob("*.py")}
 
 
 def normalise(name: str) -> str:

@@ -1,4 +1,6 @@
 """Import and export: all rows valid or nothing changes; a round trip reproduces every listing."""
+import csv
+import io
 import json
 
 import pytest
@@ -137,3 +139,33 @@ def test_cli_import_export_and_seed_demo(app, tmp_path):
     assert "row 2: lat" in rejected.output
     ok = runner.invoke(args=["finder", "import", str(out)])
     assert ok.exit_code == 0 and f"Imported {len(DEMO)}" in ok.output
+
+
+def is_number(cell):  # a plain number (a negative latitude) is never run as a formula
+    try:
+        float(cell)
+    except ValueError:
+        return False
+    return True
+
+
+FORMULAS = ['=HYPERLINK("http://evil.example","Click")', "+61 7 3000 0000", "-2+3", "@SUM(A1)",
+            "'=already quoted"]
+
+
+@pytest.mark.parametrize("text", FORMULAS)
+def test_csv_cells_that_a_spreadsheet_would_run_are_neutralised_and_import_back(text):
+    listing = exchange.validate_rows([center_data(travel_note=text, accepting_note=text)])[0]
+    record = exchange.listing_record(Center(**listing.model_dump()))
+    written = exchange.dump([record], "csv")
+    cells = [cell for row in csv.reader(io.StringIO(written)) for cell in row]
+    assert not any(cell.startswith(exchange.FORMULA_STARTS) and not is_number(cell) for cell in cells)
+    assert sum(cell == "'" + text for cell in cells) >= 2
+    again = exchange.validate_rows(exchange.load(written, "csv"))[0]
+    assert again.model_dump() == listing.model_dump()
+
+
+@pytest.mark.parametrize("cell, safe", [("\tx", "'\tx"), ("\rx", "'\rx"), ("=1", "'=1"),
+                                        ("a=1", "a=1"), (-27.5, -27.5), ("", ""), ("'x", "'x")])
+def test_spreadsheet_safe_quotes_only_formula_starts(cell, safe):
+    assert exchange.spreadsheet_safe(cell) == safe

@@ -106,7 +106,7 @@ def test_invite_command_prints_the_link_without_mail(app, session, make_center, 
     result = app.test_cli_runner().invoke(args=["finder", "invite", "--center", str(center.id),
                                                 "New@Example.org"])
     assert result.exit_code == 0, result.output
-    assert "http://localhost:5000/manage/link/" in result.output
+    assert "http://127.0.0.1:5000/manage/link/" in result.output
     assert client.get(link_in(result.output)).status_code == 200
 
 

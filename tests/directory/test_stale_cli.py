@@ -10,7 +10,7 @@ def test_stale_lists_unverified_and_stale_with_editor_contact(app, session, make
     now = datetime.now(UTC)
     fresh = make_center(name="Fresh Clinic")
     old = make_center(name="Old Clinic", phone="+61 8 8000 0000")
-    make_center(name="Never Clinic")
+    make_center(name="Never Clinic", phone="+61 7 3000 0000")
     session.get(Center, fresh.id).verified_at = now - timedelta(days=30)
     session.get(Center, old.id).verified_at = now - timedelta(days=500)
     session.add(Account(email="editor@old.example.org", password_hash="x", role="center_editor",
@@ -27,6 +27,17 @@ def test_stale_lists_unverified_and_stale_with_editor_contact(app, session, make
     assert [(r["name"], r["status"]) for r in rows] == [("Never Clinic", "unverified"),
                                                         ("Old Clinic", "stale")]
     assert rows[1]["editors"] == "editor@old.example.org"
+    # OWASP CSV injection: a cell a spreadsheet would run as a formula starts with an apostrophe
+    assert rows[0]["phone"] == "'+61 7 3000 0000"
+
+
+def test_stale_csv_neutralises_a_formula_in_a_public_submission(app, make_center, tmp_path):
+    make_center(name='=HYPERLINK("http://evil.example","Open")', organisation="@SUM(1+1)")
+    out = tmp_path / "stale.csv"
+    assert app.test_cli_runner().invoke(args=["finder", "stale", "--csv", str(out)]).exit_code == 0
+    row = next(csv.DictReader(out.open()))
+    assert row["name"] == "'=HYPERLINK(\"http://evil.example\",\"Open\")"
+    assert row["organisation"] == "'@SUM(1+1)"
 
 
 def test_months_option_moves_the_threshold(app, session, make_center):
@@ -55,7 +66,7 @@ def test_notify_prints_each_reminder_without_mail(app, session, make_center):
     assert "--- To: editor@old.example.org" in result.output
     assert "Please confirm your listing: Old Clinic" in result.output
     assert re.search(r"last confirmed 1[345] months ago", result.output)
-    assert "http://localhost:5000/manage/" in result.output
+    assert "http://127.0.0.1:5000/manage/" in result.output
     assert "No editor account for Orphan Clinic" in result.output
     assert "Reminders: 0 sent by email, 1 printed." in result.output
 

@@ -161,3 +161,49 @@ def test_an_online_geocoder_is_configured_by_name_with_our_user_agent(gazetteer)
     assert service.source == "nominatim"
     assert online_geocoder("nominatim").headers["User-Agent"].startswith("desensitization-finder/")
     assert GeocodingService(gazetteer, online="gazetteer").source == "gazetteer"
+
+
+def online_threads() -> int:
+    return sum(t.name == "online-geocoder" for t in threading.enumerate())
+
+
+def test_timeouts_leave_no_thread_behind(gazetteer):
+    online = FakeOnline(delay=0.5)
+    service = service_with(gazetteer, online, timeout=0.05, min_interval=0)
+    before = online_threads()
+    for town in ("Dubbo", "Orange", "Bathurst", "Mudgee", "Parkes", "Cowra"):
+        assert service.geocode(town).match.source == "gazetteer"
+    assert online_threads() - before <= 1  # one asking thread, however many timed out
+
+
+def test_a_full_queue_answers_from_the_gazetteer_at_once(gazetteer):
+    release = threading.Event()
+
+    class Stuck(FakeOnline):
+        def geocode(self, query, exactly_one=True, **kwargs):
+            self.calls.append((query, time.monotonic()))
+            release.wait(5)
+
+    online = Stuck()
+    service = service_with(gazetteer, online, timeout=3, min_interval=0, queue_size=2)
+    waiting = [threading.Thread(target=service.geocode, args=(q,)) for q in ("Dubbo", "Orange",
+                                                                             "Bathurst")]
+    for thread in waiting:
+        thread.start()
+        time.sleep(0.1)  # the first is being asked; the next two fill the queue
+    started = time.monotonic()
+    result = service.geocode("Mudgee")
+    assert time.monotonic() - started < 0.5
+    assert result.match.source == "gazetteer" and result.match.label.startswith("Mudgee")
+    release.set()
+    for thread in waiting:
+        thread.join()
+
+
+def test_a_question_whose_caller_gave_up_is_not_asked(gazetteer):
+    online = FakeOnline(delay=0.4)
+    service = service_with(gazetteer, online, timeout=0.05, min_interval=0)
+    service.geocode("Dubbo")   # being asked when its caller gives up
+    service.geocode("Orange")  # still queued when its caller gives up: withdrawn
+    time.sleep(1.0)
+    assert [q for q, _ in online.calls] == ["Dubbo"]

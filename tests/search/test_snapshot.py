@@ -1,4 +1,5 @@
 """The per-worker snapshot: follows the directory generation, swaps whole, never mixes."""
+import itertools
 import threading
 import time
 
@@ -128,8 +129,12 @@ def test_searches_on_one_app_see_edits_through_another_whole_and_within_two_seco
 
     def search():
         client = search_app.test_client()
-        while not stop.is_set():
-            body = client.get("/api/search?lat=-27.47&lon=153.02").get_json()
+        for i in itertools.count():
+            if stop.is_set():
+                break
+            # many patients, not one: /api/search is rate limited per client address
+            address = {"REMOTE_ADDR": f"198.18.{i // 250 % 250}.{i % 250 + 1}"}
+            body = client.get("/api/search?lat=-27.47&lon=153.02", environ_base=address).get_json()
             (result,) = body["results"]
             listing = result["center"]
             seen.append((time.monotonic(), listing["name"], listing["lat"], listing["locality"],

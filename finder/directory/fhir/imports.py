@@ -6,12 +6,13 @@ listing fields; `finder.directory.exchange` then validates and imports the rows 
 from finder.directory.exchange import ImportRejected
 from finder.fhir import (
     BCP47,
-    OUR_CHARACTERISTIC,
-    OUR_DRUG_CLASS,
-    OUR_REFERRER,
-    OUR_ROUTE,
+    CHARACTERISTIC,
+    DRUG_CLASS,
+    REFERRER,
+    ROUTE,
     SERVICE_PROVISION,
     extension_url,
+    our_system,
 )
 
 FLAG_CODES = {"telehealth-preassessment": "telehealth_preassessment",
@@ -102,7 +103,7 @@ def _row(service: dict, by_url: dict) -> dict:
     address, position = place.get("address") or {}, place.get("position") or {}
     telecom = {t.get("system"): t.get("value") for t in service.get("telecom") or []}
     characteristic = service.get("characteristic") or []
-    flags = set(_codes(characteristic, OUR_CHARACTERISTIC))
+    flags = set(_codes(characteristic, our_system(CHARACTERISTIC)))
     row = {
         "name": service.get("name"), "organisation": org.get("name"),
         "street": (address.get("line") or [None])[0], "locality": address.get("city"),
@@ -110,8 +111,8 @@ def _row(service: dict, by_url: dict) -> dict:
         "country": address.get("country"),
         "lat": position.get("latitude"), "lon": position.get("longitude"),
         "phone": telecom.get("phone"), "email": telecom.get("email"), "website": telecom.get("url"),
-        "drug_classes": _codes(characteristic, OUR_DRUG_CLASS),
-        "routes": _codes(characteristic, OUR_ROUTE),
+        "drug_classes": _codes(characteristic, our_system(DRUG_CLASS)),
+        "routes": _codes(characteristic, our_system(ROUTE)),
         **_age_range(service),
         "procedures_per_year": _value(found, "procedures-per-year", "Integer"),
         "referral_process": service.get("extraDetails"),
@@ -121,7 +122,7 @@ def _row(service: dict, by_url: dict) -> dict:
         "accepting_note": _value(found, "accepting-note", "String"),
         "referral_from": [e["valueCoding"]["code"]
                           for e in found.get(extension_url("referral-from"), [])
-                          if (e.get("valueCoding") or {}).get("system") == OUR_REFERRER],
+                          if (e.get("valueCoding") or {}).get("system") == our_system(REFERRER)],
         "cost": _cost(service), "cost_note": _value(found, "cost-note", "String"),
         "languages": _codes(service.get("communication"), BCP47),
         "hours": _hours(place), "hours_note": place.get("availabilityExceptions"),

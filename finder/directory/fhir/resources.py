@@ -13,19 +13,21 @@ from finder.directory.models import Center
 from finder.fhir import (
     ATC,
     BCP47,
-    OUR_BASE,
-    OUR_CHARACTERISTIC,
-    OUR_DRUG_CLASS,
-    OUR_ELIGIBILITY,
-    OUR_REFERRER,
-    OUR_ROUTE,
-    OUR_SERVICE_TYPE,
+    CHARACTERISTIC,
+    DRUG_CLASS,
+    ELIGIBILITY,
+    REFERRER,
+    ROUTE,
     SERVICE_PROVISION,
+    SERVICE_TYPE,
     SNOMED,
     UCUM,
     coding,
     concept,
     extension_url,
+    fhir_base,
+    identifier_system,
+    our_system,
     reference,
 )
 from finder.vocabulary import DRUG_CLASSES, REFERRAL_FROM, ROUTES
@@ -35,7 +37,7 @@ from finder.vocabulary import DRUG_CLASSES, REFERRAL_FROM, ROUTES
 # 2-149). Its R4 expansion holds 408480009 "Clinical immunology"; neither 408439002
 # "Allergy - specialty" nor 394805004 "Clinical immunology/allergy" is in it.
 SPECIALTY = coding(SNOMED, "408480009", "Clinical immunology")
-SERVICE_TYPE = coding(OUR_SERVICE_TYPE, "drug-desensitization", "Drug desensitization")
+SERVICE_TYPE_CODE = ("drug-desensitization", "Drug desensitization")
 # SNOMED CT route of administration concepts (FHIR's route-codes value set).
 SNOMED_ROUTES = {"iv": ("47625008", "Intravenous route"), "oral": ("26643006", "Oral route"),
                  "subcutaneous": ("34206005", "Subcutaneous route")}
@@ -72,18 +74,18 @@ def characteristic_concepts(center: Center) -> list[dict]:
     for code in center.drug_classes:
         drug_class = DRUG_CLASSES[code]
         atc = [coding(ATC, prefix) for prefix in drug_class.atc]
-        concepts.append(concept(coding(OUR_DRUG_CLASS, code, drug_class.name), *atc,
+        concepts.append(concept(coding(our_system(DRUG_CLASS), code, drug_class.name), *atc,
                                 text=f"Desensitization to {drug_class.name.lower()}"))
     for route in center.routes:
         snomed_code, snomed_name = SNOMED_ROUTES[route]
-        concepts.append(concept(coding(OUR_ROUTE, route, ROUTES[route]),
+        concepts.append(concept(coding(our_system(ROUTE), route, ROUTES[route]),
                                 coding(SNOMED, snomed_code, snomed_name), text=ROUTES[route]))
     for group, text in AGE_GROUPS.items():
         if getattr(center, group):
-            concepts.append(concept(coding(OUR_CHARACTERISTIC, group, text), text=text))
+            concepts.append(concept(coding(our_system(CHARACTERISTIC), group, text), text=text))
     for field, (code, text) in FLAGS.items():
         if getattr(center, field):
-            concepts.append(concept(coding(OUR_CHARACTERISTIC, code, text), text=text))
+            concepts.append(concept(coding(our_system(CHARACTERISTIC), code, text), text=text))
     return concepts
 
 
@@ -102,7 +104,7 @@ def _eligibility(center: Center) -> list[dict]:
     age_range = {**({"low": _years(low)} if low is not None else {}),
                  **({"high": _years(high)} if high is not None else {})}
     return [{"extension": [_ext("age-range", "Range", age_range)],
-             "code": concept(coding(OUR_ELIGIBILITY, "age", "Age limits"), text="Age limits"),
+             "code": concept(coding(our_system(ELIGIBILITY), "age", "Age limits"), text="Age limits"),
              "comment": words}]
 
 
@@ -123,7 +125,7 @@ def _verification(center: Center, today: date, stale_months: int) -> tuple[dict,
 def _service_extensions(center: Center, verification: dict) -> list[dict]:
     extensions = [_ext("listing-status", "Code", center.status), verification,
                   _ext("accepting-referrals", "Code", center.accepting_referrals)]
-    extensions += [_ext("referral-from", "Coding", coding(OUR_REFERRER, who, REFERRAL_FROM[who]))
+    extensions += [_ext("referral-from", "Coding", coding(our_system(REFERRER), who, REFERRAL_FROM[who]))
                    for who in center.referral_from]
     optional = (
         ("accepting-note", "String", center.accepting_note),
@@ -139,8 +141,19 @@ def _service_extensions(center: Center, verification: dict) -> list[dict]:
                          if value is not None]
 
 
+def service_type() -> dict:
+    return coding(our_system(SERVICE_TYPE), *SERVICE_TYPE_CODE)
+
+
 def _meta(center: Center) -> dict:
-    return {"lastUpdated": aware(center.updated_at).isoformat()}
+    """The listing's version (it changes on every edit) and time of its last edit."""
+    return {"versionId": str(center.version), "lastUpdated": aware(center.updated_at).isoformat()}
+
+
+def _identifier(resource_type: str, center: Center) -> list[dict]:
+    """The listing id as a business identifier, so a consumer can match records over time."""
+    return [{"use": "official", "system": identifier_system(resource_type),
+             "value": str(center.id)}]
 
 
 def healthcare_service(center: Center, *, today: date | None = None,
@@ -151,10 +164,11 @@ def healthcare_service(center: Center, *, today: date | None = None,
     comment = " ".join(p for p in (center.referral_process, verification_text) if p)
     resource = {
         "resourceType": "HealthcareService", "id": str(center.id), "meta": _meta(center),
+        "identifier": _identifier("HealthcareService", center),
         "extension": _service_extensions(center, verification),
         "active": center.status == "active",
         "providedBy": {**reference("Organization", center.id), "display": center.organisation},
-        "type": [concept(SERVICE_TYPE, text="Drug desensitization")],
+        "type": [concept(service_type(), text="Drug desensitization")],
         "specialty": [concept(SPECIALTY, text="Clinical immunology")],
         "location": [{**reference("Location", center.id), "display": center.name}],
         "name": center.name,
@@ -185,6 +199,7 @@ def location(center: Center, *, today: date | None = None, stale_months: int = 1
               "closingTime": f"{span['closes']}:00"} for span in center.hours]
     resource = {
         "resourceType": "Location", "id": str(center.id), "meta": _meta(center),
+        "identifier": _identifier("Location", center),
         # R4 hoursOfOperation has no time zone: the IANA zone the hours are in goes here.
         "extension": [verification, *([_ext("timezone", "Code", center.timezone)]
                                        if center.timezone else [])],
@@ -204,6 +219,7 @@ def location(center: Center, *, today: date | None = None, stale_months: int = 1
 def organization(center: Center) -> dict:
     """The hospital or health service running the center (one per listing)."""
     return {"resourceType": "Organization", "id": str(center.id), "meta": _meta(center),
+            "identifier": _identifier("Organization", center),
             "active": center.status == "active", "name": center.organisation}
 
 
@@ -216,9 +232,11 @@ def resources_of(center: Center, *, today: date | None = None, stale_months: int
             healthcare_service(center, today=today, stale_months=stale_months)]
 
 
-def directory_bundle(session: Session, *, base_url: str = OUR_BASE,
+def directory_bundle(session: Session, *, base_url: str | None = None,
                      today: date | None = None) -> dict:
-    """A collection Bundle of every listing, whatever its status (the export file)."""
+    """A collection Bundle of every listing, whatever its status (the export file); full URLs
+    under `base_url`, by default this deployment's FHIR base."""
+    base_url = base_url or fhir_base()
     centers = session.exec(select(Center).order_by(Center.id)).all()
     entries = [{"fullUrl": f"{base_url}/{r['resourceType']}/{r['id']}", "resource": r}
                for center in centers for r in resources_of(center, today=today)]

@@ -42,8 +42,10 @@ def searchset_bundle(page: SearchPage, resource_type: str, *, base_url: str,
 
 
 def _links(page: SearchPage, link_for: Callable[[int], str]) -> list[dict]:
-    links = [{"relation": "self", "url": link_for(page.offset)},
-             {"relation": "first", "url": link_for(0)}]
+    links = [{"relation": "self", "url": link_for(page.offset)}]
+    if page.count == 0:  # the total only: there are no pages
+        return links
+    links.append({"relation": "first", "url": link_for(0)})
     if page.offset > 0:
         links.append({"relation": "previous", "url": link_for(max(0, page.offset - page.count))})
     if page.offset + page.count < page.total:
@@ -53,8 +55,9 @@ def _links(page: SearchPage, link_for: Callable[[int], str]) -> list[dict]:
     return links
 
 
-def ignored_outcome(names: list[str]) -> dict:
+def ignored_outcome(pairs: list[str]) -> dict:
     return {"resourceType": "OperationOutcome", "issue": [{
         "severity": "warning", "code": "not-supported",
-        "details": {"text": f"Ignored search parameter {name}: this server does not support it "
-                            "(see /fhir/metadata)."}} for name in names]}
+        "details": {"text": f"Ignored search parameter {pair}: this server does not support it "
+                            "(see /fhir/metadata). Send Prefer: handling=strict to have such a "
+                            "search rejected instead."}} for pair in pairs]}

@@ -7,6 +7,7 @@ from sqlmodel import Session
 from werkzeug.exceptions import ServiceUnavailable
 
 from finder.db import open_session
+from finder.fhir import reset_public_url, set_public_url
 
 _geocoder_lock = threading.Lock()
 
@@ -58,5 +59,20 @@ def _close(error):
         session.close()
 
 
+def _use_public_url(sender, **_):
+    """Our code systems and identifiers follow FINDER_PUBLIC_URL in every request and command."""
+    g.public_url_token = set_public_url(sender.config["FINDER"].public_url)
+
+
+def _forget_public_url(_error):
+    token = g.pop("public_url_token", None)
+    if token is not None:
+        reset_public_url(token)
+
+
 def init_app(app) -> None:
+    from flask import appcontext_pushed
+
+    appcontext_pushed.connect(_use_public_url, app)
     app.teardown_appcontext(_close)
+    app.teardown_appcontext(_forget_public_url)

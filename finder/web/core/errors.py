@@ -6,8 +6,8 @@ A database that cannot be reached is 503 "temporarily unavailable"; anything une
 import logging
 
 from flask import g, jsonify, render_template, request
-from sqlalchemy.exc import DBAPIError, OperationalError
-from werkzeug.exceptions import HTTPException
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 log = logging.getLogger(__name__)
 
@@ -17,7 +17,8 @@ MESSAGES = {
     403: "You do not have permission to do that.",
     404: "There is nothing at this address.",
     405: "That method is not allowed here.",
-    409: "The listing changed since you loaded it.",
+    409: "That conflicts with what is already stored: it changed since you loaded it, or it "
+         "already exists.",
     413: "The request is too large.",
     429: "Too many attempts. Wait a minute and try again.",
     503: "The service is temporarily unavailable. Please try again in a few minutes.",
@@ -57,7 +58,22 @@ def init_app(app) -> None:
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException):
         message = error.description if error.code in (400, 404, 409, 503) and _own(error) else None
-        return error_response(error.code or 500, message)
+        if error.code == 404 and message is None and request.path.startswith("/api/"):
+            message = "No such API endpoint. See /api/openapi.json for what there is."
+        response, status = _as_pair(error_response(error.code or 500, message))
+        if isinstance(error, MethodNotAllowed) and error.valid_methods:
+            response.headers["Allow"] = ", ".join(sorted(error.valid_methods))
+        if error.code == 429 and "Retry-After" not in response.headers:
+            response.headers["Retry-After"] = _retry_after(error)
+        return response, status
+
+    @app.errorhandler(IntegrityError)
+    def _duplicate(error):
+        """Two writers creating the same thing at once: the loser is told, not a 503."""
+        _rollback()
+        log.warning("integrity error: %s", type(error.orig).__name__)
+        return error_response(409, "That already exists (someone may have just created it). "
+                                   "Reload and check before trying again.", "duplicate")
 
     @app.errorhandler(OperationalError)
     @app.errorhandler(DBAPIError)
@@ -71,6 +87,25 @@ def init_app(app) -> None:
         _rollback()
         log.exception("unhandled error on %s %s", request.method, request.path)
         return error_response(500, "Something went wrong on our side. It has been logged.")
+
+
+def _as_pair(result):
+    """error_response gives (body, status) or, for /fhir, a finished response."""
+    from flask import make_response
+
+    if isinstance(result, tuple):
+        return make_response(result[0]), result[1]
+    return result, result.status_code
+
+
+def _retry_after(error) -> str:
+    """Seconds until the limit that refused the request resets (Flask-Limiter's RateLimitExceeded
+    carries the limit); 60 when unknown."""
+    limit = getattr(error, "limit", None)
+    try:
+        return str(max(1, int(limit.limit.get_expiry())))
+    except Exception:  # not a Flask-Limiter error, or its shape changed
+        return "60"
 
 
 def _own(error: HTTPException) -> bool:

@@ -31,6 +31,26 @@ def _paths() -> dict:
     }
 
 
+def hoist_definitions(paths: dict, schemas: dict) -> dict:
+    """Paths with every embedded pydantic `$defs` moved to components/schemas and its `$ref`s
+    rewritten, so a capability can put `Model.model_json_schema()` into an operation as it is.
+    Two models defining one name differently is a programming error, found at start-up."""
+    def walk(node):
+        if isinstance(node, list):
+            return [walk(item) for item in node]
+        if not isinstance(node, dict):
+            return node
+        for name, definition in (node.get("$defs") or {}).items():
+            definition = walk(definition)
+            if schemas.setdefault(name, definition) != definition:
+                raise ValueError(f"two different OpenAPI schemas are both named {name!r}")
+        return {key: (value.replace("#/$defs/", "#/components/schemas/") if key == "$ref"
+                      and isinstance(value, str) else walk(value))
+                for key, value in node.items() if key != "$defs"}
+
+    return walk(paths)
+
+
 @cache
 def openapi_document() -> dict:
     schemas = {"Error": {"type": "object", "required": ["error"], "properties": {"error": {
@@ -43,7 +63,7 @@ def openapi_document() -> dict:
         "info": {"title": "Drug desensitization center finder", "version": "0.1.0",
                  "description": "Find hospital centers that perform drug desensitization. "
                                 "Demonstration listings are not verified by the centers."},
-        "paths": _paths(),
+        "paths": hoist_definitions(_paths(), schemas),
         "components": {"schemas": schemas, "securitySchemes": {
             "bearer": {"type": "http", "scheme": "bearer"}}},
     }

@@ -55,14 +55,17 @@ def _policy(app) -> str:
     return header
 
 
+# Two years, as the HSTS preload list asks (hstspreload.org); at least the one year OWASP advises.
+HSTS = "max-age=63072000; includeSubDomains"
+
+
 @bp.after_app_request
 def _security_headers(response):
     response.headers["Content-Security-Policy"] = _policy(current_app)
     for name, value in HEADERS.items():
         response.headers.setdefault(name, value)
+    if current_app.config["FINDER"].https:
+        response.headers["Strict-Transport-Security"] = HSTS
     if request.path.startswith(PRIVATE_PATHS):  # staff pages may show a token or password once
         response.headers["Cache-Control"] = "no-store"
     return response
-
-
-

@@ -1,29 +1,35 @@
 """The JSON API under /api/ (described in finder.web.directory.openapi)."""
 from flask import Blueprint, abort, jsonify
+from pydantic import BaseModel, Field
 
 from finder.directory import service as directory
 from finder.vocabulary import DRUG_CLASSES
 from finder.web.core.context import db, settings
-from finder.web.core.params import bool_arg, choice_arg, int_arg, text_arg
+from finder.web.core.query import choice, flag, matching, read_query, text, whole
 from finder.web.directory.present import center_public
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
 
+class CentersParams(BaseModel):
+    """GET /api/centers: validates the query and gives its OpenAPI parameters."""
+    drug_class: choice(DRUG_CLASSES) = Field(None, description=(
+        "Only centers that handle this drug class"))
+    pediatric: flag() = Field(None, description="true: only centers that see children")
+    country: matching("[A-Za-z]{2}", "must be a two-letter code such as AU", 2) = Field(
+        None, description="ISO country code, e.g. AU")
+    region: text(100) = Field(None, description="State or region code, e.g. QLD")
+    limit: whole(1, 200) = Field(None, description="Page size (1-200, default 50)")
+    offset: whole(0, 1_000_000) = Field(None, description="Rows to skip")
+
+
 @bp.get("/centers")
 def centers():
-    country = text_arg("country", max_length=2)
-    if country and not (len(country) == 2 and country.isalpha()):
-        abort(400, "country must be a two-letter code such as AU")
+    params: CentersParams = read_query(CentersParams)
     page = directory.list_centers(
-        db(),
-        drug_class=choice_arg("drug_class", DRUG_CLASSES),
-        pediatric=bool_arg("pediatric"),
-        country=country,
-        region=text_arg("region", max_length=100),
-        limit=int_arg("limit", 50, low=1, high=200),
-        offset=int_arg("offset", 0, low=0, high=1_000_000),
-    )
+        db(), drug_class=params.drug_class, pediatric=params.pediatric,
+        country=params.country, region=params.region,
+        limit=params.limit or 50, offset=params.offset or 0)
     return jsonify({
         "total": page.total, "limit": page.limit, "offset": page.offset,
         "results": [center_public(c, settings()) for c in page.items],
@@ -37,7 +43,3 @@ def center(center_id: int):
         abort(404, f"No active center with id {center_id}.")
     return jsonify(center_public(found, settings()))
 
-
-@bp.route("/<path:_unknown>", methods=["GET", "POST", "PATCH", "PUT", "DELETE"])
-def unknown(_unknown):
-    abort(404, "No such API endpoint. See /api/openapi.json for what there is.")

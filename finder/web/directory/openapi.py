@@ -1,7 +1,10 @@
 """The OpenAPI description of the listings API (/api/centers) and its Center schema."""
 from finder.directory.models import CenterInput
-from finder.vocabulary import DRUG_CLASSES
-from finder.web.core.openapi_parts import BOOL, error_bodies, json_body, param
+from finder.web.core.openapi_parts import error_bodies, json_body, param
+from finder.web.core.query import query_parameters
+from finder.web.directory.api import CentersParams
+
+MAX_ID = 2**31 - 1  # finder.web.core.params.DatabaseIdConverter: larger ids are not routed
 
 
 def schemas() -> dict:
@@ -38,7 +41,8 @@ def _listing_input(*, patch: bool) -> dict:
         return {"type": "object", "properties": props, "required": schema.get("required", []),
                 "additionalProperties": False}
     props = {k: v for k, v in props.items() if k not in ("status", "verified_at")}
-    props["version"] = {"type": "integer", "description": "The version you read; stale gets 409"}
+    props["version"] = {"type": "integer", "minimum": 1, "maximum": MAX_ID,
+                        "description": "The version you read; stale gets 409"}
     return {"type": "object", "properties": props, "required": ["version"],
             "additionalProperties": False}
 
@@ -69,20 +73,12 @@ def _update_center_operation(center_id: dict) -> dict:
 
 
 def openapi_paths() -> dict:
-    center_id = param("center_id", "The center's id", {"type": "integer"}, True, "path")
+    center_id = param("center_id", "The center's id",
+                      {"type": "integer", "minimum": 0, "maximum": MAX_ID}, True, "path")
     return {
         "/api/centers": {"get": {
             "summary": "List active centers",
-            "parameters": [
-                param("drug_class", "Only centers that handle this drug class",
-                       {"type": "string", "enum": list(DRUG_CLASSES)}),
-                param("pediatric", "true: only centers that see children", BOOL),
-                param("country", "ISO country code, e.g. AU", {"type": "string", "maxLength": 2}),
-                param("region", "State or region code, e.g. QLD", {"type": "string", "maxLength": 100}),
-                param("limit", "Page size (1-200, default 50)",
-                       {"type": "integer", "minimum": 1, "maximum": 200}),
-                param("offset", "Rows to skip", {"type": "integer", "minimum": 0, "maximum": 1000000}),
-            ],
+            "parameters": query_parameters(CentersParams),
             "responses": {"200": json_body({"type": "object", "required": ["total", "results"],
                                         "properties": {"total": {"type": "integer"},
                                                        "limit": {"type": "integer"},

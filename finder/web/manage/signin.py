@@ -1,16 +1,17 @@
 """Sign in and out. A failed sign-in answers 401, which is what the throttle counts: five
-failures a minute per account and per address, then 429 until the minute is up."""
+failures a minute per account and per address, then 429 until the minute is up (exact across
+workers: finder.web.core.throttle)."""
 import logging
 from urllib.parse import urlsplit
 
-from flask import flash, redirect, render_template, request, session, url_for
+from flask import flash, make_response, redirect, render_template, request, session, url_for
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 
 from finder.directory import accounts
+from finder.web.core import throttle
 from finder.web.core.auth import SignedInAccount, start_session
 from finder.web.core.context import db
-from finder.web.core.extensions import limiter
 from finder.web.manage import bp
 from finder.web.manage.forms import LoginForm
 
@@ -36,9 +37,18 @@ def _safe_next(target: str | None) -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(FAILED_LOGINS, key_func=get_remote_address, methods=["POST"], deduct_when=_failed)
-@limiter.limit(FAILED_LOGINS, key_func=_account_key, methods=["POST"], deduct_when=_failed)
 def login():
+    if request.method != "POST":
+        return _sign_in()
+    keys = ["login-address:" + get_remote_address(), _account_key()]
+    throttle.reserve(FAILED_LOGINS, keys)
+    response = make_response(_sign_in())
+    if not _failed(response):
+        throttle.refund(FAILED_LOGINS, keys)
+    return response
+
+
+def _sign_in():
     form = LoginForm()
     if not form.validate_on_submit():
         return render_template("manage/login.html", form=form), 400 if form.is_submitted() else 200

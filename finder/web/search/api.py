@@ -8,24 +8,35 @@ from flask import Blueprint, abort, current_app, jsonify
 from finder.drugs import resolve_drug, suggest_drugs
 from finder.geocoding import GeocodeInputError
 from finder.search.service import run_search
-from finder.vocabulary import ROUTES
 from finder.web.core.context import db, geocoder, settings
 from finder.web.core.errors import error_response
-from finder.web.core.openapi_parts import BOOL, error_bodies, json_body, param
-from finder.web.core.params import text_arg
+from finder.web.core.extensions import limiter
+from finder.web.core.openapi_parts import error_bodies, json_body
+from finder.web.core.query import query_object, query_parameters, read_query
 from finder.web.directory.present import center_public
 from finder.web.search.cache import cached
-from finder.web.search.query import read_search_query
+from finder.web.search.query import (
+    GeocodeText,
+    PlaceText,
+    SearchParams,
+    TypedText,
+    read_search_query,
+)
 
 bp = Blueprint("api_search", __name__, url_prefix="/api")
 log = logging.getLogger(__name__)
 SUGGESTIONS = 8
 LISTINGS_REMEMBERED = 4096
+# Per client address; each answer past its limit is 429 with Retry-After. Autocomplete asks on
+# each keystroke; geocoding may reach an online service whose own policy is about 1 a second.
+LIMITS = {"drugs": "120 per minute", "places": "120 per minute", "geocode": "30 per minute",
+          "search": "60 per minute"}
 
 
 @bp.get("/drugs")
+@limiter.limit(LIMITS["drugs"])
 def drugs():
-    query = text_arg("q") or ""
+    query = read_query(TypedText).q or ""
     matches = suggest_drugs(query, SUGGESTIONS)
     best = resolve_drug(query)
     if best and (not matches or matches[0].name != best.name):  # the drug it names, first
@@ -34,8 +45,9 @@ def drugs():
 
 
 @bp.get("/places")
+@limiter.limit(LIMITS["places"])
 def places():
-    query = text_arg("q") or ""
+    query = read_query(PlaceText).q or ""
     try:
         found = geocoder().suggest(query, SUGGESTIONS)
     except GeocodeInputError:
@@ -47,8 +59,9 @@ def places():
 
 
 @bp.get("/geocode")
+@limiter.limit(LIMITS["geocode"])
 def geocode():
-    query = text_arg("q") or ""
+    query = read_query(GeocodeText).q or ""
     try:
         found = geocoder().geocode(query)
     except GeocodeInputError as error:
@@ -61,6 +74,7 @@ def geocode():
 
 
 @bp.get("/search")
+@limiter.limit(LIMITS["search"])
 @cached
 def search():
     query = read_search_query()
@@ -108,7 +122,6 @@ AMBIGUOUS = {"type": "boolean", "description": "true when several places in the 
 
 
 def openapi_paths() -> dict:
-    text = {"type": "string", "maxLength": 200}
     nullable = {"type": ["string", "null"]}
     place = {"type": "object",
              "required": ["label", "lat", "lon", "country", "region", "postcode", "kind",
@@ -143,7 +156,7 @@ def openapi_paths() -> dict:
                              "outside_radius": {"type": "boolean"},
                              "left_out_not_accepting": {"type": "integer", "minimum": 0},
                              "travel_assistance": {"type": ["object", "null"]}}}
-    q = param("q", "What was typed", text)
+    q = query_parameters(TypedText)
 
     def get(summary, parameters, body, *codes, description=None):
         operation = {"summary": summary, "parameters": parameters,
@@ -152,20 +165,27 @@ def openapi_paths() -> dict:
             operation["description"] = description
         return {"get": operation}
 
-    return {
+    def limited(path, operation):
+        limit = LIMITS[path.rsplit("/", 1)[1]]
+        operation["get"]["description"] = (operation["get"].get("description", "") +
+                                           f" At most {limit} per client; then 429 with "
+                                           "Retry-After.").strip()
+        return operation
+
+    paths = {
         "/api/drugs": get("Drugs whose names fit what was typed, best first",
-                          [q], {"type": "object", "required": ["query", "matches"],
+                          q, {"type": "object", "required": ["query", "matches"],
                                 "properties": {"query": {"type": "string"},
                                                "matches": {"type": "array", "items": drug}}},
                           400, 429),
         "/api/places": get("Places for autocomplete (word prefixes), best first; at most 8",
-                           [q], {"type": "object", "required": ["query", "places"],
+                           query_parameters(PlaceText), {"type": "object", "required": ["query", "places"],
                                  "properties": {"query": {"type": "string"},
                                                 "places": {"type": "array", "items": place}}},
                            400, 429, 503),
         "/api/geocode": get(
             "The place a text names, with other candidates",
-            [{**q, "required": True}],
+            query_parameters(GeocodeText),
             {"type": "object", "required": ["query", "match", "candidates", "ambiguous"],
              "properties": {"query": {"type": "string"}, "match": place,
                             "candidates": {"type": "array", "items": place},
@@ -173,32 +193,11 @@ def openapi_paths() -> dict:
             400, 404, 429, 503),
         "/api/search": get(
             "The nearest suitable centers, nearest first",
-            [param("location", "A town, suburb, postcode or address", text),
-             param("lat", "Latitude, with lon instead of location",
-                    {"type": "number", "minimum": -90, "maximum": 90}),
-             param("lon", "Longitude, with lat", {"type": "number", "minimum": -180,
-                                                   "maximum": 180}),
-             param("drug", "A drug's generic or brand name", text),
-             param("child", "true: the patient is a child (under 18): only centers that see "
-                    "children. Without child or age the patient is taken to be an adult", BOOL),
-             param("route", "How the drug is given", {"type": "string", "enum": list(ROUTES)}),
-             param("radius_km", "Maximum distance in km; when nothing lies within it, the "
-                    "nearest beyond it are returned with outside_radius true",
-                    {"type": "integer", "minimum": 1, "maximum": 20000}),
-             param("limit", "How many centers (1-50, default 10)",
-                    {"type": "integer", "minimum": 1, "maximum": 50}),
-             param("accepting", "true: only centers accepting referrals now", BOOL),
-             param("cost", "public: only public (or public and private) services",
-                    {"type": "string", "enum": ["public"]}),
-             param("language", "BCP 47 code of a language the staff speak, e.g. vi",
-                    {"type": "string", "maxLength": 35}),
-             param("telehealth", "true: only centers offering a telehealth pre-assessment",
-                    BOOL),
-             param("age", "The patient's age in years", {"type": "integer", "minimum": 0,
-                                                          "maximum": 120})],
+            query_object(SearchParams),
             search, 400, 404, 429, 503,
             description="Give location, or lat and lon. An ambiguous location (ambiguous: "
                         "true) uses the most populous match and lists the others in "
                         "candidates, so a client can ask which was meant; an unknown drug is named in "
                         "unknown_drug and the search runs without the drug filter."),
     }
+    return {path: limited(path, operation) for path, operation in paths.items()}

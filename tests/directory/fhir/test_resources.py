@@ -7,7 +7,16 @@ import pytest
 from finder.cli import DEMO_FILE
 from finder.directory import exchange
 from finder.directory.fhir.resources import healthcare_service, location, organization, resources_of
-from finder.fhir import ATC, BCP47, OUR_REFERRER, SERVICE_PROVISION, SNOMED, extension_url
+from finder.fhir import (
+    ATC,
+    BCP47,
+    CHARACTERISTIC,
+    REFERRER,
+    SERVICE_PROVISION,
+    SNOMED,
+    extension_url,
+    our_system,
+)
 from tests.directory.fhir.conftest import validate
 
 TODAY = date(2026, 11, 1)
@@ -76,7 +85,7 @@ def test_age_limits_become_eligibility_and_age_group_characteristics(make_center
     center = make_center(age_min_years=ages[0], age_max_years=ages[1])
     service = healthcare_service(center, today=TODAY)
     found = set(codes(service["characteristic"],
-                      "https://desensitization-finder.example/fhir/CodeSystem/service-characteristic"))
+                      our_system(CHARACTERISTIC)))
     assert found & {"pediatric", "adult"} == groups
     if eligibility_text is None:
         assert "eligibility" not in service
@@ -97,8 +106,8 @@ def test_who_may_refer_is_an_extension_not_a_referral_method(make_center):
     assert "referralMethod" not in service
     referrers = [e["valueCoding"] for e in service["extension"]
                  if e["url"] == extension_url("referral-from")]
-    assert [(r["system"], r["code"]) for r in referrers] == [(OUR_REFERRER, "gp"),
-                                                           (OUR_REFERRER, "self")]
+    assert [(r["system"], r["code"]) for r in referrers] == [(our_system(REFERRER), "gp"),
+                                                           (our_system(REFERRER), "self")]
 
 
 def test_languages_are_bcp47_communication(make_center):

@@ -1,12 +1,18 @@
-"""Schemathesis against our own OpenAPI document: every operation, bounded. No 5xx, and every
-response matches the documented schema."""
+"""Schemathesis against our own OpenAPI document: every operation, bounded. No 5xx, every
+response matches the documented schema, no schema-valid request is rejected (positive data)
+and no schema-invalid one is accepted (negative data)."""
 import json
 
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
+from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
-from schemathesis.specs.openapi.checks import response_schema_conformance
+from schemathesis.specs.openapi.checks import (
+    negative_data_rejection,
+    positive_data_acceptance,
+    response_schema_conformance,
+)
 
 from finder import create_app
 from finder.cli import DEMO_FILE
@@ -33,6 +39,14 @@ def fuzz_app(tmp_path_factory, migrated_sqlite, gazetteer_path):
     app.extensions["finder.engine"].dispose()
 
 
+# Known gaps, failing today (not strict: 25 examples may miss the gap; remove once fixed).
+# The listing body's schema comes from CenterInput, whose validators (country, phone, e-mail,
+# hours, text after stripping) are stricter than its JSON Schema; the referral's model is being
+# rewritten into pydantic in finder/referral/schema.py.
+LOOSER_THAN_SERVER = {("/api/centers", "POST"): "CenterInput's schema is looser than its validators",
+                      ("/api/referral/assess", "POST"): "the referral model is being rewritten"}
+
+
 def documented_operations():
     from finder.web.core.openapi import openapi_document
 
@@ -40,19 +54,44 @@ def documented_operations():
             for method in ops]
 
 
-@pytest.mark.parametrize("path,method", documented_operations())
-def test_every_operation_answers_without_5xx_and_matches_its_schema(fuzz_app, path, method):
+def cases():
+    for path, method in documented_operations():
+        for mode in CHECKS:
+            gap = LOOSER_THAN_SERVER.get((path, method)) if mode == GenerationMode.POSITIVE else None
+            marks = [pytest.mark.xfail(strict=False, reason=gap)] if gap else []
+            yield pytest.param(path, method, mode, marks=marks, id=f"{method} {path} {mode}")
+
+
+CHECKS = {GenerationMode.POSITIVE: [not_a_server_error, response_schema_conformance,
+                                    positive_data_acceptance],
+          GenerationMode.NEGATIVE: [not_a_server_error, negative_data_rejection]}
+
+
+@pytest.mark.parametrize("path,method,mode", cases())
+def test_every_operation_agrees_with_its_schema(fuzz_app, path, method, mode):
+    from finder.web.core.extensions import limiter
+    from finder.web.core.openapi import openapi_document
+
+    described = openapi_document()["paths"][path][method.lower()]
+    if mode == GenerationMode.NEGATIVE and not (described.get("parameters")
+                                                or described.get("requestBody")):
+        pytest.skip("nothing to send that the schema forbids")
+
+    fuzz_app.config["RATELIMIT_ENABLED"] = False
+    limiter.enabled = False  # the limits have their own tests; fuzzing would trip them
     # Built per test: schemathesis's pytest plugin (from_fixture) does not run under pytest 9.
     operation = schemathesis.openapi.from_wsgi("/api/openapi.json", fuzz_app)[path][method]
     # identity: schemathesis's WSGI transport reads the body without undoing a gzip/br encoding
     headers = {"Authorization": f"Bearer {fuzz_app.config['FUZZ_TOKEN']}",
                "Accept-Encoding": "identity"}
 
-    @given(operation.as_strategy())
+    @given(operation.as_strategy(generation_mode=mode))
     @settings(max_examples=25, deadline=None, derandomize=True,
               suppress_health_check=list(HealthCheck))
     def check(case):
-        case.call_and_validate(headers=headers,
-                               checks=[not_a_server_error, response_schema_conformance])
+        case.call_and_validate(headers=headers, checks=CHECKS[mode])
 
-    check()
+    try:
+        check()
+    finally:
+        limiter.enabled = True

@@ -41,3 +41,23 @@ def test_write_operations_need_a_bearer_token_and_take_a_json_body():
 def test_openapi_document_is_served(client):
     response = client.get("/api/openapi.json")
     assert response.status_code == 200 and response.json["openapi"].startswith("3.")
+
+
+def test_any_pydantic_model_plugs_into_the_document_as_it_is():
+    from pydantic import BaseModel, Field
+
+    from finder.web.core.openapi import hoist_definitions
+
+    class Reaction(BaseModel):
+        onset: str = Field(pattern="^(under_1h|unknown)$")
+
+    class Referral(BaseModel):
+        reactions: list[Reaction] = Field(max_length=5)
+
+    schemas = {}
+    paths = hoist_definitions({"/api/x": {"post": {"requestBody": {"content": {
+        "application/json": {"schema": Referral.model_json_schema()}}}}}}, schemas)
+    body = paths["/api/x"]["post"]["requestBody"]["content"]["application/json"]["schema"]
+    assert "$defs" not in body
+    assert body["properties"]["reactions"]["items"] == {"$ref": "#/components/schemas/Reaction"}
+    assert schemas["Reaction"]["properties"]["onset"]["pattern"] == "^(under_1h|unknown)$"

@@ -173,7 +173,9 @@ def test_every_search_operation_is_documented(client):
         assert {"200", "400"} <= set(responses)
         assert responses["400"]["content"]["application/json"]["schema"] == {
             "$ref": "#/components/schemas/Error"}
-    names = {p["name"] for p in paths["/api/search"]["get"]["parameters"]}
+    (query,) = paths["/api/search"]["get"]["parameters"]  # one exploded object (style form)
+    assert (query["in"], query["style"], query["explode"]) == ("query", "form", True)
+    names = set(query["schema"]["properties"])
     assert names == {"location", "lat", "lon", "drug", "child", "route", "radius_km", "limit",
                      "accepting", "cost", "language", "telehealth", "age"}
 

@@ -1,0 +1,83 @@
+"""A rate-limit store every worker process on the host shares: one small SQLite file in
+instance/ (`sqlite:///<path>` as FINDER_RATELIMIT_STORAGE_URI, the default without Redis).
+
+Flask-Limiter's in-memory store counts per process: with two workers an attacker gets twice the
+tries. Here each hit is one atomic upsert (INSERT … ON CONFLICT … RETURNING), so parallel hits
+from any process see one count. Replicas on several hosts need redis:// instead.
+"""
+import os
+import sqlite3
+import threading
+import time
+from pathlib import Path
+
+from limits.storage import Storage
+
+from finder.db import make_private
+
+SCHEMA = "CREATE TABLE IF NOT EXISTS counter (key TEXT PRIMARY KEY, hits INTEGER NOT NULL, " \
+         "expires REAL NOT NULL)"
+INCREMENT = """
+INSERT INTO counter (key, hits, expires) VALUES (:key, :amount, :now + :expiry)
+ON CONFLICT (key) DO UPDATE SET
+    hits = CASE WHEN expires <= :now THEN excluded.hits ELSE hits + excluded.hits END,
+    expires = CASE WHEN expires <= :now THEN excluded.expires ELSE expires END
+RETURNING hits"""
+PURGE_EVERY = 200  # increments between removals of expired counters
+
+
+class SharedFileStorage(Storage):
+    STORAGE_SCHEME = ["sqlite"]
+
+    def __init__(self, uri: str | None = None, wrap_exceptions: bool = False, **options):
+        super().__init__(uri, wrap_exceptions=wrap_exceptions, **options)
+        self.path = Path((uri or "sqlite://ratelimits.sqlite").split("://", 1)[1])
+        self._local = threading.local()
+        self._increments = 0
+
+    @property
+    def base_exceptions(self):
+        return sqlite3.Error
+
+    def _db(self) -> sqlite3.Connection:
+        """One connection per thread and process (a forked worker never reuses its parent's)."""
+        owner = (os.getpid(), threading.get_ident())
+        if getattr(self._local, "owner", None) != owner:
+            make_private(self.path)
+            connection = sqlite3.connect(self.path, timeout=10, isolation_level=None)
+            connection.execute("PRAGMA journal_mode=WAL")
+            connection.execute(SCHEMA)
+            self._local.connection, self._local.owner = connection, owner
+        return self._local.connection
+
+    def incr(self, key: str, expiry: int, amount: int = 1) -> int:
+        now = time.time()
+        hits = self._db().execute(INCREMENT, {"key": key, "amount": amount, "now": now,
+                                              "expiry": expiry}).fetchone()[0]
+        self._increments += 1
+        if self._increments % PURGE_EVERY == 0:
+            self._db().execute("DELETE FROM counter WHERE expires <= ?", (now,))
+        return hits
+
+    def get(self, key: str) -> int:
+        row = self._db().execute("SELECT hits FROM counter WHERE key = ? AND expires > ?",
+                                 (key, time.time())).fetchone()
+        return row[0] if row else 0
+
+    def get_expiry(self, key: str) -> float:
+        row = self._db().execute("SELECT expires FROM counter WHERE key = ? AND expires > ?",
+                                 (key, time.time())).fetchone()
+        return row[0] if row else time.time()
+
+    def check(self) -> bool:
+        try:
+            self._db().execute("SELECT 1").fetchone()
+        except sqlite3.Error:
+            return False
+        return True
+
+    def reset(self) -> int | None:
+        return self._db().execute("DELETE FROM counter").rowcount
+
+    def clear(self, key: str) -> None:
+        self._db().execute("DELETE FROM counter WHERE key = ?", (key,))

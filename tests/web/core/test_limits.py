@@ -1,0 +1,116 @@
+"""Every documented limit is applied (429 with Retry-After), and counts are shared by all the
+worker processes: with 2 gunicorn workers, 20 parallel wrong passwords let exactly 5 through."""
+import os
+import re
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+import requests
+
+from finder.config import SettingsError, load_settings
+from finder.web.core.ratelimit_store import SharedFileStorage
+from finder.web.manage.signin import FAILED_LOGINS
+from finder.web.search.api import LIMITS
+from tests.test_faults import free_port, start_server
+
+
+@pytest.fixture
+def limited_app(app_factory, tmp_path):
+    from finder.web.core.extensions import limiter
+
+    app = app_factory(ratelimit_storage_uri=f"sqlite://{tmp_path / 'limits.sqlite'}")
+    with app.app_context():
+        limiter.reset()
+    return app
+
+
+@pytest.mark.parametrize("name, url", [("drugs", "/api/drugs?q=amox"),
+                                       ("places", "/api/places?q=bris"),
+                                       ("geocode", "/api/geocode?q=4000"),
+                                       ("search", "/api/search?lat=-27.4&lon=153")])
+def test_each_public_api_limit_is_applied_with_retry_after(limited_app, name, url):
+    allowed = int(LIMITS[name].split()[0])
+    client = limited_app.test_client()
+    codes = [client.get(url).status_code for _ in range(allowed)]
+    assert 429 not in codes
+    refused = client.get(url)
+    assert refused.status_code == 429
+    assert 1 <= int(refused.headers["Retry-After"]) <= 60
+    assert refused.get_json()["error"]["code"] == "rate_limited"
+    other = limited_app.test_client()
+    other.environ_base["REMOTE_ADDR"] = "10.9.9.9"  # per client: another address still gets in
+    assert other.get(url).status_code != 429
+
+
+def test_the_openapi_document_states_each_limit(client):
+    paths = client.get("/api/openapi.json").get_json()["paths"]
+    for name, limit in LIMITS.items():
+        operation = paths[f"/api/{name}"]["get"]
+        assert limit in operation["description"] and "429" in operation["responses"]
+
+
+def test_the_shared_store_counts_atomically_across_threads(tmp_path):
+    stores = [SharedFileStorage(f"sqlite://{tmp_path / 'c.sqlite'}") for _ in range(4)]
+    with ThreadPoolExecutor(8) as pool:
+        counts = list(pool.map(lambda i: stores[i % 4].incr("k", 60), range(200)))
+    assert sorted(counts) == list(range(1, 201))
+    assert stores[0].get("k") == 200
+    stores[1].clear("k")
+    assert stores[2].get("k") == 0
+
+
+def test_the_shared_store_forgets_an_expired_window(tmp_path):
+    store = SharedFileStorage(f"sqlite://{tmp_path / 'c.sqlite'}")
+    store.incr("k", 1)
+    store.incr("k", 1)
+    time.sleep(1.1)
+    assert store.get("k") == 0
+    assert store.incr("k", 1) == 1
+
+
+def test_without_redis_the_default_store_is_a_file_every_worker_shares(tmp_path):
+    settings = load_settings({"FINDER_INSTANCE_PATH": str(tmp_path)})
+    assert settings.ratelimit_storage_uri == f"sqlite://{tmp_path.resolve()}/ratelimits.sqlite"
+    with pytest.raises(SettingsError, match="per worker"):
+        load_settings({"FINDER_INSTANCE_PATH": str(tmp_path),
+                       "FINDER_RATELIMIT_STORAGE_URI": "memory://"})
+
+
+@pytest.mark.slow
+def test_two_gunicorn_workers_let_exactly_the_limit_of_parallel_wrong_passwords_through(
+        tmp_path, sqlite_url, gazetteer_path):
+    from finder import create_app
+    from finder.db import open_session
+    from finder.directory import accounts
+    from tests.conftest import make_settings
+
+    app = create_app({"settings": make_settings(tmp_path, sqlite_url, gazetteer_path)})
+    with open_session(app.extensions["finder.engine"]) as session:
+        accounts.create_account(session, "admin@example.org", "the-right-password-123",
+                                role="admin", center_id=None, actor="test")
+    app.extensions["finder.engine"].dispose()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FINDER_")}
+    env.update(FINDER_DATABASE_URL=sqlite_url, FINDER_INSTANCE_PATH=str(tmp_path),
+               FINDER_GAZETTEER_PATH=str(gazetteer_path))
+    port = free_port()
+    server = start_server(env, port)
+    try:
+        base = f"http://127.0.0.1:{port}/manage/login"
+        web = requests.Session()
+        token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', web.get(base).text).group(1)
+        start = threading.Barrier(20)
+
+        def wrong(_):
+            start.wait()
+            return web.post(base, data={"email": "admin@example.org", "password": "wrong-12345678",
+                                        "csrf_token": token}, timeout=30).status_code
+
+        with ThreadPoolExecutor(20) as pool:
+            codes = list(pool.map(wrong, range(20)))
+    finally:
+        os.killpg(server.pid, 15)
+        server.wait(timeout=10)
+    allowed = int(FAILED_LOGINS.split()[0])
+    assert sorted(codes) == [401] * allowed + [429] * (20 - allowed)
