@@ -9,6 +9,7 @@ def blueprints():
     from finder.web.core.security import bp as security
     from finder.web.directory.api import bp as api
     from finder.web.directory.api_write import bp as api_write
+    from finder.web.directory.center_page import bp as center
     from finder.web.directory.views import bp as public
     from finder.web.fhir.views import bp as fhir
     from finder.web.manage import bp as manage
@@ -18,5 +19,5 @@ def blueprints():
     from finder.web.search.api import bp as api_search
     from finder.web.search.views import bp as search
 
-    return [public, api, api_write, manage, submit, security, referral, api_referral,
+    return [public, center, api, api_write, manage, submit, security, referral, api_referral,
             search, api_search, fhir, openapi, health, cors]

@@ -1,6 +1,6 @@
 """A center's page as the patient's next step: the trip from the place searched (carried in
 the link), directions, the referral and what to tell the GP, and a way back to the results."""
-from flask import abort, current_app, render_template, url_for
+from flask import Blueprint, abort, current_app, render_template, url_for
 from werkzeug.exceptions import HTTPException
 
 from finder.directory import service as directory
@@ -12,8 +12,9 @@ from finder.search.trip import trip_to
 from finder.vocabulary import DRUG_CLASSES, DRUG_GROUPS
 from finder.web.core.context import db, geocoder, settings
 from finder.web.directory.present import listing_state
-from finder.web.directory.views import bp
 from finder.web.search.query import read_search_query
+
+bp = Blueprint("center", __name__)
 
 
 @bp.get("/centers/<int:center_id>")
@@ -67,4 +68,4 @@ def _center_map(center, trip) -> dict:
     return map_data(origin, [{"id": center.id, "name": center.name, "locality": center.locality,
                               "lat": center.lat, "lon": center.lon,
                               "distance_km": round(trip.distance_km, 1) if trip else None,
-                              "url": url_for("public.center_page", center_id=center.id)}])
+                              "url": url_for("center.center_page", center_id=center.id)}])

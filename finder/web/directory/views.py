@@ -1,4 +1,4 @@
-"""Public pages: home, the directory and (in center_page) a center's page."""
+"""Public pages: home and the directory (a center's page is finder.web.directory.center_page)."""
 from flask import Blueprint, render_template
 from werkzeug.exceptions import HTTPException
 
@@ -82,5 +82,3 @@ def _vocabulary():
             "language_names": LANGUAGE_NAMES,
             "weekday_names": WEEKDAY_NAMES}
 
-
-from finder.web.directory import center_page  # noqa: E402,F401  (its route joins this blueprint)

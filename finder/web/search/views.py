@@ -67,7 +67,7 @@ def _page(outcome: SearchOutcome) -> dict:
     items = [(m, listing_state(m.center, settings(), now=now)) for m in matches]
     place = outcome.place
     context = _search_args(outcome, place.label) if place else {}
-    center_urls = {m.center.id: url_for("public.center_page", center_id=m.center.id, **context)
+    center_urls = {m.center.id: url_for("center.center_page", center_id=m.center.id, **context)
                    for m in matches}
     return {
         "form": outcome.query.form(), "outcome": outcome, "items": items, "place": place,
