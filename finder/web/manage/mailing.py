@@ -11,7 +11,9 @@ log = logging.getLogger(__name__)
 
 
 def link_url(plain: str) -> str:
-    return url_for("manage.use_link", token=plain, _external=True)
+    """The link as the invitee must receive it: on FINDER_PUBLIC_URL, never on the Host
+    header of the request that made it (a spoofed Host would send the secret elsewhere)."""
+    return settings().public_url + url_for("manage.use_link", token=plain)
 
 
 def deliver_link(email: str, purpose: str, plain: str) -> bool:

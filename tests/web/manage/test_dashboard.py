@@ -112,7 +112,7 @@ def test_admin_approves_straight_into_an_invitation(client, session, monkeypatch
     assert response.status_code == 200 and "ana.lee@newtown.example.org" in page
     session.refresh(center)
     assert center.status == "active"
-    link = re.search(r"http://localhost(/manage/link/[A-Za-z0-9_-]+)", page).group(1)
+    link = re.search(r"http://127.0.0.1:5000(/manage/link/[A-Za-z0-9_-]+)", page).group(1)
     invitee = client.application.test_client()
     done = invitee.post(link, data={"csrf_token": csrf_token(invitee, link),
                                     "password": "amber kettle sings at dawn"})

@@ -451,7 +451,7 @@ def test_admin_invites_an_editor_who_sets_a_password_through_the_link(admin, ses
     page = response.get_data(as_text=True)
     assert response.status_code == 200 and "shown only now" in page
     import re
-    link = re.search(r'<code class="token-value link-value">http://localhost(/manage/link/[^<]+)</code>',
+    link = re.search(r'<code class="token-value link-value">http://127.0.0.1:5000(/manage/link/[^<]+)</code>',
                      page).group(1)
     other = admin.application.test_client()
     assert login(other, "new.editor@example.org", "anything at all here").status_code == 401

@@ -151,13 +151,14 @@ def test_forgotten_password_is_reset_through_a_mailed_link(app_factory, session,
 
     make_account(session, "editor@example.org", center_id=center.id)
     with smtp_server() as (url, inbox):
-        client = app_factory(smtp_url=url).test_client()
+        client = app_factory(smtp_url=url, public_url="https://finder.example.org").test_client()
         for email in ("Editor@example.org", "nobody@example.org"):
             answer = client.post("/manage/forgot", data={
                 "csrf_token": csrf_token(client, "/manage/forgot"), "email": email})
             assert "If an account uses that address" in answer.get_data(as_text=True)
     (message,) = inbox.messages  # none for the unknown address, and the page said the same
     assert message["To"] == "editor@example.org"
+    assert "https://finder.example.org/manage/link/" in message.get_content()  # FINDER_PUBLIC_URL
     link = link_in(message.get_content())
     done = client.post(link, data={"csrf_token": csrf_token(client, link), "password": NEW_PASSWORD})
     assert done.status_code == 302 and signed_in(client)
@@ -171,7 +172,7 @@ def test_admin_reset_link_is_shown_when_there_is_no_mail(app, editor, session):
     response = _admin_acts(app, session, f"/manage/accounts/{target.id}/reset")
     page = response.get_data(as_text=True)
     assert "Pass this password reset link to editor@example.org" in page
-    link = re.search(r"http://localhost(/manage/link/[A-Za-z0-9_-]+)", page).group(1)
+    link = re.search(r"http://127.0.0.1:5000(/manage/link/[A-Za-z0-9_-]+)", page).group(1)
     stranger = app.test_client()
     stranger.post(link, data={"csrf_token": csrf_token(stranger, link), "password": NEW_PASSWORD})
     assert not signed_in(editor)  # setting a password ends the account's other sessions
@@ -184,3 +185,11 @@ def test_an_editor_cannot_reach_the_account_actions(editor, session):
     for action in ("reset", "sign-out", "active"):
         assert editor.post(f"/manage/accounts/{target.id}/{action}",
                            data={"csrf_token": token}).status_code == 403
+
+
+def test_a_link_is_built_on_the_public_url_whatever_host_the_request_names(app_factory):
+    from finder.web.manage.mailing import link_url
+
+    app = app_factory(public_url="https://finder.example.org")
+    with app.test_request_context("/manage/forgot", headers={"Host": "evil.example"}):
+        assert link_url("abc") == "https://finder.example.org/manage/link/abc"
