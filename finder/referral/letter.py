@@ -48,8 +48,6 @@ CLINICAL_QUESTIONS = {
 }
 
 # The precautions that describe the patient (the rest are addressed to the patient).
-PATIENT_FACTS = frozenset({"asthma", "beta_blocker", "pregnancy", "cardiovascular_disease",
-                           "mastocytosis"})
 IDENTITY_LINES = ("Patient name", "Date of birth", "Referring doctor", "Practice",
                   "Provider number", "Phone")
 

@@ -239,13 +239,6 @@ def test_every_verdict_has_its_words_and_a_distinct_rank():
         assert "do not take" not in (v.summary + v.advice).lower()
 
 
-def test_the_assessment_speaks_with_the_verdict_words():
-    result = assess(referral())
-    verdict = VERDICTS[result.verdict]
-    assert (result.verdict_label, result.verdict_summary, result.verdict_advice) == (
-        verdict.label, verdict.summary, verdict.advice)
-
-
 # --- precautions, checklist, questions -----------------------------------------------------
 
 @pytest.mark.parametrize("flag, code, words", [

@@ -50,8 +50,7 @@ AGE_GROUPS = {"pediatric": "Sees children (under 18)", "adult": "Sees adults (18
 # Our cost → service-provision-conditions codes (free | disc | cost); "unknown" sends none.
 PROVISION = {"public": ("free",), "private": ("cost",), "both": ("free", "cost")}
 PROVISION_NAMES = {"free": "Free", "cost": "Fees apply"}
-DAY_CODES = {"mon": "mon", "tue": "tue", "wed": "wed", "thu": "thu", "fri": "fri", "sat": "sat",
-             "sun": "sun"}  # FHIR days-of-week codes happen to equal ours
+# Our weekday codes (mon … sun) are FHIR's days-of-week codes, so hours go across as they are.
 
 
 def aware(moment: datetime) -> datetime:
@@ -109,7 +108,7 @@ def _eligibility(center: Center) -> list[dict]:
 
 
 def _available_time(center: Center) -> list[dict]:
-    return [{"daysOfWeek": [DAY_CODES[span["day"]]], "availableStartTime": f"{span['opens']}:00",
+    return [{"daysOfWeek": [span["day"]], "availableStartTime": f"{span['opens']}:00",
              "availableEndTime": f"{span['closes']}:00"} for span in center.hours]
 
 
@@ -195,7 +194,7 @@ def location(center: Center, *, today: date | None = None, stale_months: int = 1
     address = {"use": "work", "type": "physical",
                "line": [center.street] if center.street else None, "city": center.locality,
                "state": center.region, "postalCode": center.postcode, "country": center.country}
-    hours = [{"daysOfWeek": [DAY_CODES[span["day"]]], "openingTime": f"{span['opens']}:00",
+    hours = [{"daysOfWeek": [span["day"]], "openingTime": f"{span['opens']}:00",
               "closingTime": f"{span['closes']}:00"} for span in center.hours]
     resource = {
         "resourceType": "Location", "id": str(center.id), "meta": _meta(center),

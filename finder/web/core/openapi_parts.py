@@ -1,7 +1,6 @@
 """Building blocks of the OpenAPI document shared by every capability's description."""
 
 ERROR = {"$ref": "#/components/schemas/Error"}
-BOOL = {"type": "string", "enum": ["true", "false", "1", "0", "yes", "no"]}
 
 
 def param(name, description, schema=None, required=False, where="query"):

@@ -24,17 +24,16 @@ def assess():
                               "unsupported_media_type")
     try:
         data = json.loads(request.get_data(cache=False))
-    except (ValueError, RecursionError):  # RecursionError: absurdly deep nesting
+    except ValueError:  # nesting past MAX_JSON_DEPTH was refused before this view ran
         return error_response(400, "The body is not valid JSON.", "invalid_json")
     try:
         data = _whole_numbers_as_int(data)
-        referral = parse_referral(data, today_for(data))
-    except RecursionError:
-        return error_response(400, "The body is nested too deeply.", "invalid_json")
+        today = today_for(data)
+        referral = parse_referral(data, today)
     except ReferralValidationError as error:
         return error_response(400, "The referral has errors: see `fields`.", "invalid",
                               fields=error.errors)
-    outcome = screened(referral, data)
+    outcome = screened(referral, today)
     answer = {**outcome.assessment.to_dict(), "centers": centers_json(outcome.nearby)}
     if outcome.nearby is not None and outcome.nearby.place is None:
         answer["reasons"].append(Note("location_not_found", (

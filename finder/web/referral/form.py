@@ -70,7 +70,7 @@ def _fields(model) -> dict[str, str]:
             if name not in _NESTED and name not in NOT_FROM_FORM}
 
 
-def labels() -> dict[str, str]:
+def _labels() -> dict[str, str]:
     """Field name → its title in the model, for every field of the form."""
     found = {"form": "The form", "reactions": "Past reactions", "tests": "Tests already done",
              "patient": "The patient"}
@@ -78,6 +78,12 @@ def labels() -> dict[str, str]:
         found.setdefault(name, info.title or name)
     found.update({f"patient-{n}": i.title or n for n, i in PatientInput.model_fields.items()})
     return found
+
+
+# Read off the models once: each form field's kind, and every field's label.
+FIELDS = {model: _fields(model) for model in (ReferralInput, PatientInput, ReactionInput)}
+TEST_FIELDS = {name: kind for name, kind in _fields(TestDone).items() if name != "kind"}
+LABELS = _labels()
 
 
 def _read(form: MultiDict, prefix: str, fields: dict[str, str]) -> dict:
@@ -118,22 +124,21 @@ def referral_from_form(form: MultiDict) -> tuple[dict, list[int], list[str]]:
 
     Reaction fieldsets and test rows left completely empty are dropped.
     """
-    data = _read(form, "", _fields(ReferralInput))
-    data["patient"] = _read(form, "patient-", _fields(PatientInput))
+    data = _read(form, "", FIELDS[ReferralInput])
+    data["patient"] = _read(form, "patient-", FIELDS[PatientInput])
     center = form.get("center", "").strip()
     if re.fullmatch(r"[0-9]{1,9}", center):
         data["center_id"] = int(center)  # whose listing answers the questions (not patient data)
     reactions, kept = [], []
     for index in reaction_indices(form):
-        reaction = _read(form, f"reactions-{index}-", _fields(ReactionInput))
+        reaction = _read(form, f"reactions-{index}-", FIELDS[ReactionInput])
         if reaction:
             reactions.append(reaction)
             kept.append(index)
     data["reactions"] = reactions
     tests, test_kinds = [], []
     for kind in TESTS:
-        test = _read(form, f"tests-{kind}-", {n: k for n, k in _fields(TestDone).items()
-                                               if n != "kind"})
+        test = _read(form, f"tests-{kind}-", TEST_FIELDS)
         if test:
             tests.append({"kind": kind, **test})
             test_kinds.append(kind)
@@ -169,7 +174,7 @@ def field_for_path(path: str, kept: list[int], test_kinds: list[str]) -> str:
 def error_summary(fields: dict[str, str], slots: list[int]) -> list[tuple[str, str, str]]:
     """(field name, label, message) for the list of problems at the top of the form; `slots`
     are the fieldset numbers in the order shown, so "Reaction 2" is the second one shown."""
-    names = labels()
+    names = LABELS
     reaction_titles = {n: (i.title or n).lower() for n, i in ReactionInput.model_fields.items()}
     summary = []
     for name, message in fields.items():

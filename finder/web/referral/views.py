@@ -14,7 +14,7 @@ from flask import Blueprint, abort, make_response, render_template, request
 from werkzeug.datastructures import MultiDict
 
 from finder.referral import codes
-from finder.referral.assess import Assessment, assess_referral
+from finder.referral.assess import assess_referral
 from finder.referral.dates import user_today
 from finder.referral.fhir import referral_bundle
 from finder.referral.handout import build_handout
@@ -44,10 +44,11 @@ def today_for(data: object) -> date:
     return user_today(claimed, settings().timezone)
 
 
-def screened(referral: ReferralInput, data: dict) -> ScreenedReferral:
-    """The referral screened against this app's directory and gazetteer."""
+def screened(referral: ReferralInput, today: date) -> ScreenedReferral:
+    """The referral screened against this app's directory and gazetteer, on the user's date
+    (worked out once per request, so the letter and the screening never straddle midnight)."""
     return screen_referral(referral, session=db(), gazetteer=geocoder().gazetteer,
-                           today=today_for(data), center_id=referral.center_id)
+                           today=today, center_id=referral.center_id)
 
 
 def centers_json(nearby: Nearby | None) -> list[dict]:
@@ -81,7 +82,7 @@ def result():
     except ReferralValidationError as error:
         return _form_page(request.form, slots, fields.field_errors(error.errors, kept, test_kinds),
                           400)
-    outcome = screened(referral, data)
+    outcome = screened(referral, today)
     chosen = outcome.chosen
     travel = outcome.nearby.travel if outcome.nearby else None
     page = render_template(
@@ -99,16 +100,15 @@ def result():
 
 @bp.post("/referral/download/fhir")
 def download_fhir():
-    referral, assessment, today = _resubmitted()
-    bundle = referral_bundle(referral, assessment, today)
+    referral, today = _resubmitted()
+    bundle = referral_bundle(referral, assess_referral(referral, today), today)
     return _attachment(json.dumps(bundle, indent=2), "application/fhir+json", "json", today)
 
 
 @bp.post("/referral/download/text")
 def download_text():
-    referral, assessment, today = _resubmitted()
-    outcome = screen_referral(referral, session=db(), gazetteer=geocoder().gazetteer,
-                              today=today, center_id=referral.center_id)
+    referral, today = _resubmitted()
+    outcome = screened(referral, today)
     letter = build_letter(referral, outcome.assessment, today, outcome.chosen)
     return _attachment(letter_text(letter) + _nearby_text(outcome.nearby),
                        "text/plain; charset=utf-8", "txt", today)
@@ -119,21 +119,21 @@ def _form_page(values: MultiDict, slots: list[int], errors: dict | None = None,
     errors = errors or {}
     page = render_template(
         "referral/form.html", form=values, slots=slots, errors=errors,
-        summary=fields.error_summary(errors, slots), codes=codes, labels=fields.labels(),
+        summary=fields.error_summary(errors, slots), codes=codes, labels=fields.LABELS,
         symptom_groups=fields.SYMPTOM_GROUPS, symptom_hints=fields.SYMPTOM_HINTS,
         max_reactions=MAX_REACTIONS, max_narrative=MAX_NARRATIVE, empty_form=MultiDict())
     return _private(make_response(page, status))
 
 
-def _resubmitted() -> tuple[ReferralInput, Assessment, date]:
-    """The referral the result page handed back, parsed and assessed again."""
+def _resubmitted() -> tuple[ReferralInput, date]:
+    """The referral the result page handed back, parsed again, and the user's date."""
     try:
         data = json.loads(request.form.get("referral", ""))
         today = today_for(data)
         referral = parse_referral(data, today)
     except (ValueError, RecursionError):  # ReferralValidationError is a ValueError
         abort(400, "The referral could not be read. Go back to the form and submit it again.")
-    return referral, assess_referral(referral, today), today
+    return referral, today
 
 
 def _nearby_text(nearby: Nearby | None) -> str:
