@@ -55,6 +55,12 @@ BENIGN_SKIN = frozenset({"rash", "urticaria", "pruritus", "flushing", "peeling"}
 TOXICITY_LOOKALIKES = frozenset({"cytopenia", "nephritis", "hepatitis", "pneumonitis",
                                  "blistering"})
 _CYTOTOXIC_CLASSES = frozenset({"platinum", "taxanes", "other_chemotherapy"})
+# Immune checkpoint inhibitors (PD-1/PD-L1 ATC L01FF, CTLA-4 ipilimumab L01FX04 and
+# tremelimumab L01FX20): organ inflammation, cytopenias and vasculitis on them are
+# immune-related adverse events, managed and rechallenged by the oncologist, not drug allergy
+# (ASCO guideline on immune-related adverse events, Schneider BJ et al., J Clin Oncol 2021).
+CHECKPOINT_INHIBITORS = ("L01FF", "L01FX04", "L01FX20")
+IMMUNE_RELATED_EVENTS = TOXICITY_LOOKALIKES | {"vasculitis", "haemolysis"}
 
 
 @dataclass(frozen=True)
@@ -107,14 +113,21 @@ def severe_delayed(reaction: ReactionInput) -> str | None:
 
 
 def likely_toxicity(reaction: ReactionInput) -> bool:
-    """An organ or marrow effect of a cytotoxic drug, without the signs of a severe cutaneous or
-    immune reaction. Oxaliplatin's immune thrombocytopenia is the known exception."""
+    """An organ or marrow effect of a cytotoxic drug, or an immune-related adverse event of a
+    checkpoint inhibitor, without the signs of a severe cutaneous reaction. The exception is
+    oxaliplatin's immune thrombocytopenia, which comes within hours of an infusion (Curtis BR
+    et al., Blood 2006); low counts days later are its marrow toxicity."""
     match, symptoms = reaction.drug_match, set(reaction.symptoms)
-    if match is None or match.drug_class.code not in _CYTOTOXIC_CLASSES:
-        return False
-    if "oxaliplatin" in match.components and "cytopenia" in symptoms:
+    if match is None:
         return False
     severe = symptoms & NOT_DESENSITIZABLE
+    if match.atc.startswith(CHECKPOINT_INHIBITORS):
+        return bool(severe) and severe <= IMMUNE_RELATED_EVENTS
+    if match.drug_class.code not in _CYTOTOXIC_CLASSES:
+        return False
+    if ("oxaliplatin" in match.components and "cytopenia" in symptoms
+            and reaction.onset in IMMEDIATE_ONSETS):
+        return False
     return bool(severe) and severe <= TOXICITY_LOOKALIKES
 
 
