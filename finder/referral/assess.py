@@ -118,14 +118,9 @@ def nsaid_cross_reactive(referral: ReferralInput) -> bool:
     """NSAID-exacerbated respiratory disease (the aerd flag, or a wheezy NSAID reaction in
     asthma when the flag is not given), or reactions to two different NSAIDs: cross-reactive
     NSAID hypersensitivity by the EAACI/ENDA classification (Kowalski 2013)."""
-    nsaid = [r for r in referral.reactions
-             if r.drug_match is not None and r.drug_match.drug_class.code == "aspirin_nsaids"]
-    if referral.aerd is not None and referral.aerd:
-        return True
-    if referral.aerd is None and referral.patient.asthma and any(
-            "bronchospasm" in r.symptoms for r in nsaid):
-        return True
-    return len({r.drug_match.name for r in nsaid}) >= 2
+    nsaids = {r.drug_match.name for r in referral.reactions
+              if r.drug_match is not None and r.drug_match.drug_class.code == "aspirin_nsaids"}
+    return has_nerd(referral) or len(nsaids) >= 2
 
 
 def assess_referral(referral: ReferralInput, today: date) -> Assessment:
