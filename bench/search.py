@@ -67,6 +67,9 @@ def server_env(workdir: Path, db_url: str) -> dict:
     env.update(FINDER_DATABASE_URL=db_url, FINDER_INSTANCE_PATH=str(workdir),
                FINDER_SECRET_KEY="bench-secret-key-" + "x" * 32,
                FINDER_GAZETTEER_PATH=str(gazetteer(workdir)), FINDER_SEARCH_CACHE_SECONDS="0",
+               # every request comes as another visitor through one trusted proxy hop, so the
+               # per-client rate limits run on the path (as in production) without tripping
+               FINDER_PROXY_HOPS="1",
                PYTHONPATH=os.pathsep.join([str(workdir), str(ROOT)]))
     return env
 
@@ -149,7 +152,8 @@ init = function(args)
 end
 request = function()
   n = n %% #paths + 1
-  return wrk.format(nil, paths[n])
+  local client = "10." .. math.random(0, 255) .. "." .. math.random(0, 255) .. "." .. math.random(1, 254)
+  return wrk.format(nil, paths[n], {["X-Forwarded-For"] = client})
 end
 """
 
@@ -180,7 +184,8 @@ def load_python(base: str, paths: list[str], seconds: int, connections: int) -> 
         while time.monotonic() < deadline:
             n += 1
             start = time.perf_counter()
-            conn.request("GET", paths[n % len(paths)])
+            conn.request("GET", paths[n % len(paths)],
+                         headers={"X-Forwarded-For": f"10.{n % 251}.{offset % 251}.{n % 199 + 1}"})
             response = conn.getresponse()
             response.read()
             if response.status != 200:
@@ -389,12 +394,14 @@ rng = random.Random(5)
 for n in range(300):
     lat, lon = rng.uniform(-43, -11), rng.uniform(114, 153)
     for path in (f"/api/search?lat={lat}&lon={lon}&drug=carboplatin", f"/search?lat={lat}&lon={lon}"):
-        assert client.get(path).status_code == 200, path
+        visitor = {"REMOTE_ADDR": f"10.0.{n // 250}.{n % 250 + 1}"}  # under the per-client limits
+        assert client.get(path, environ_base=visitor).status_code == 200, path
 figures.append(resident_mb())
 for n in range(100):
     lat, lon = rng.uniform(-43, -11), rng.uniform(114, 153)
     path = f"/fhir/HealthcareService?location.near={lat}%7C{lon}%7C50%7Ckm"
-    assert client.get(path).status_code == 200, path
+    visitor = {"REMOTE_ADDR": f"10.1.{n // 250}.{n % 250 + 1}"}
+    assert client.get(path, environ_base=visitor).status_code == 200, path
 figures.append(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
 print(*figures)
 """
