@@ -244,7 +244,7 @@ def route_paths(env: dict, database_url: str) -> dict[str, list[str]]:
     }
 
 
-def http_figures(seconds: int, connections: int) -> None:
+def http_figures(seconds: int, connections: int, only: set[str] | None = None) -> None:
     load = load_wrk if shutil.which("wrk") else load_python
     with tempfile.TemporaryDirectory(prefix="bench-search-") as tmp:
         workdir = Path(tmp)
@@ -252,7 +252,10 @@ def http_figures(seconds: int, connections: int) -> None:
         env = server_env(workdir, database_url)
         size = write_bare_page(workdir, env)
         paths = route_paths(env, database_url)
-        paths["/api/geocode"] = answered(env, paths["/api/geocode"])
+        if only:
+            paths = {name: route for name, route in paths.items() if name == "bare" or name in only}
+        if "/api/geocode" in paths:
+            paths["/api/geocode"] = answered(env, paths["/api/geocode"])
         port = free_port()
         server = start_gunicorn(workdir, env, port)
         try:
@@ -430,10 +433,13 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=500, help="find_centers calls per size")
     parser.add_argument("--sizes", default="100,10000,100000")
     parser.add_argument("--skip", default="", help="comma-separated: http,find,memory")
+    parser.add_argument("--routes", default="", help="comma-separated HTTP routes to load "
+                        "(names as printed, e.g. /search); all when empty")
     args = parser.parse_args()
     skip = set(args.skip.split(","))
     if "http" not in skip:
-        http_figures(args.seconds, args.connections)
+        http_figures(args.seconds, args.connections,
+                     {r.strip() for r in args.routes.split(",") if r.strip()} or None)
     if "find" not in skip:
         find_centers_figures([int(s) for s in args.sizes.split(",")], args.queries)
     if "memory" not in skip:

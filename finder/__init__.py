@@ -59,11 +59,12 @@ def _register_extensions(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from finder.web import blueprints
-    from finder.web.core import context, errors, guards
+    from finder.web.core import context, errors, guards, links
     from finder.web.core.params import DatabaseIdConverter
 
     app.url_map.converters["int"] = DatabaseIdConverter  # before any rule is added
     context.init_app(app)
+    links.init_app(app)
     for blueprint in blueprints():
         app.register_blueprint(blueprint)
     errors.init_app(app)

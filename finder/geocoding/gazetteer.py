@@ -136,26 +136,27 @@ class Gazetteer:
         return Place(label, lat, lon, "AU", region, code, "postcode", remoteness)
 
     def at(self, lat: float, lon: float) -> Place:
-        """A coordinates Place, with country/region of the nearest place within ~50 km."""
-        near = self.nearest(lat, lon, max_km=50)
-        local = self.nearest(lat, lon, max_km=25, country="AU", kind="locality")
+        """A coordinates Place, with country/region of the nearest place within ~50 km and
+        the remoteness of the nearest Australian locality within 25 km (one read of the box)."""
+        rows = self._within(lat, lon, 50.0)
+        near = _closest(rows, 50.0)
+        local = _closest(((km, r) for km, r in rows if r[2] == "AU" and r[9] == "locality"), 25.0)
         return Place(f"{lat:.2f}, {lon:.2f}", lat, lon, near.country if near else "",
                      near.region if near else None, None, "coordinates",
                      local.remoteness if local else None, "coordinates")
 
     def nearest(self, lat, lon, max_km=50.0, country=None, kind=None) -> Place | None:
         """The closest place within max_km (optionally of one country/kind), else None."""
+        return _closest(((km, r) for km, r in self._within(lat, lon, max_km)
+                         if (not country or r[2] == country) and (not kind or r[9] == kind)),
+                        max_km)
+
+    def _within(self, lat: float, lon: float, max_km: float) -> list[tuple[float, tuple]]:
+        """(km, row) for the places in the box around the point that reaches max_km."""
         dlat = max_km / 111.0
         dlon = min(180.0, dlat / max(0.01, math.cos(math.radians(lat))))
         rows = self._db().execute(_SELECT_IN_BOX, (lat - dlat, lat + dlat, lon - dlon, lon + dlon))
-        best = None
-        for row in rows:
-            if (country and row[2] != country) or (kind and row[9] != kind):
-                continue
-            km = haversine_km(lat, lon, row[5], row[6])
-            if km <= max_km and (best is None or km < best[0]):
-                best = (km, row)
-        return _place(best[1]) if best else None
+        return [(haversine_km(lat, lon, row[5], row[6]), row) for row in rows]
 
     def suggest(self, text: str, limit: int = 8) -> list[Place]:
         """Places whose words start with what was typed, best first (home country, size)."""
@@ -330,3 +331,10 @@ def _passes(row: tuple, country: str | None, region: str | None) -> bool:
 def _place(row: tuple) -> Place:
     _, label, country, region, postcode, lat, lon, _, remoteness, kind = row
     return Place(label, lat, lon, country, region, postcode, kind, remoteness)
+
+
+def _closest(measured, max_km: float) -> Place | None:
+    """The place of the nearest (km, row) within max_km, else None."""
+    best = min(((km, row) for km, row in measured if km <= max_km), default=None,
+               key=lambda pair: pair[0])
+    return _place(best[1]) if best else None

@@ -1,7 +1,7 @@
 """The patient search as the page, the API and the referral share it: geocode the place,
 resolve the drug, rank the centers and look up travel help. Takes the session and the
 geocoder as arguments; the web layer reads the query string into a SearchQuery."""
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 
 from sqlmodel import Session
 
@@ -37,7 +37,7 @@ class SearchQuery:
 
     def form(self) -> dict:
         """The values to put back in the form, as typed."""
-        return asdict(self)
+        return {f.name: getattr(self, f.name) for f in fields(self)}
 
 
 @dataclass

@@ -64,7 +64,7 @@ def init_app(app) -> None:
         if isinstance(error, MethodNotAllowed) and error.valid_methods:
             response.headers["Allow"] = ", ".join(sorted(error.valid_methods))
         if error.code == 429 and "Retry-After" not in response.headers:
-            response.headers["Retry-After"] = _retry_after(error)
+            response.headers["Retry-After"] = "60"  # the limiter sets its own; a minute otherwise
         return response, status
 
     @app.errorhandler(IntegrityError)
@@ -96,16 +96,6 @@ def _as_pair(result):
     if isinstance(result, tuple):
         return make_response(result[0]), result[1]
     return result, result.status_code
-
-
-def _retry_after(error) -> str:
-    """Seconds until the limit that refused the request resets (Flask-Limiter's RateLimitExceeded
-    carries the limit); 60 when unknown."""
-    limit = getattr(error, "limit", None)
-    try:
-        return str(max(1, int(limit.limit.get_expiry())))
-    except Exception:  # not a Flask-Limiter error, or its shape changed
-        return "60"
 
 
 def _own(error: HTTPException) -> bool:

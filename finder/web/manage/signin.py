@@ -5,7 +5,6 @@ import logging
 from urllib.parse import urlsplit
 
 from flask import flash, make_response, redirect, render_template, request, session, url_for
-from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 
 from finder.directory import accounts
@@ -40,7 +39,7 @@ def _safe_next(target: str | None) -> str:
 def login():
     if request.method != "POST":
         return _sign_in()
-    keys = ["login-address:" + get_remote_address(), _account_key()]
+    keys = ["login-address:" + (request.remote_addr or "unknown"), _account_key()]
     throttle.reserve(FAILED_LOGINS, keys)
     response = make_response(_sign_in())
     if not _failed(response):
@@ -54,7 +53,7 @@ def _sign_in():
         return render_template("manage/login.html", form=form), 400 if form.is_submitted() else 200
     account = accounts.authenticate(db(), form.email.data, form.password.data)
     if account is None:
-        log.info("failed sign-in from %s", get_remote_address())
+        log.info("failed sign-in from %s", (request.remote_addr or "unknown"))
         return render_template("manage/login.html", form=form, failed=True), 401
     session.clear()  # a fresh session on sign-in: nothing carried over from before
     login_user(SignedInAccount(account))

@@ -6,13 +6,13 @@ from flask import Blueprint, current_app, render_template, request, url_for
 from finder.search.maps import build_base_map, map_data
 from finder.search.service import SearchOutcome, SearchQuery, run_search
 from finder.search.travel import REMOTENESS_WORDS, worth_showing
-from finder.vocabulary import DRUG_CLASSES
 from finder.web.core.context import db, geocoder, settings
-from finder.web.directory.present import listing_state
 from finder.web.search.cache import cached
+from finder.web.search.cards import CardSlots, card_html, clock_facts, km
 from finder.web.search.query import read_search_form
 
 bp = Blueprint("search", __name__)
+bp.add_app_template_global(km, "km")
 FIRST_SHOWN = 3  # the notices panel follows the first few results
 
 
@@ -64,24 +64,37 @@ def base_map_script():
 def _page(outcome: SearchOutcome) -> dict:
     now = datetime.now(UTC)
     matches = outcome.result.matches if outcome.result else []
-    items = [(m, listing_state(m.center, settings(), now=now)) for m in matches]
+    items = [(m, clock_facts(m.center, settings(), now)) for m in matches]
     place = outcome.place
     context = _search_args(outcome, place.label) if place else {}
-    center_urls = {m.center.id: url_for("center.center_page", center_id=m.center.id, **context)
-                   for m in matches}
+    center_urls = _center_urls([m.center.id for m in matches], context)
+    referral_url = _referral_url(outcome)
+    highlight = outcome.drug.listed_class if outcome.drug else None
+    cards = [card_html(match.center, highlight, CardSlots(
+        number=number, url=center_urls[match.center.id], distance=km(match.distance_km),
+        beyond=match.outside_radius, referral=referral_url,
+        opening=facts["opening"].message if facts["opening"] else None,
+        freshness=facts["freshness"].message)) for number, (match, facts) in enumerate(items, 1)]
     return {
-        "form": outcome.query.form(), "outcome": outcome, "items": items, "place": place,
-        "location_error": outcome.location_error,
+        "form": outcome.query.form(), "outcome": outcome, "items": items, "cards": cards,
+        "place": place, "location_error": outcome.location_error,
         "base_map": current_app.extensions["finder.base_map"] if place else None,
         "map_json": _map_json(outcome, items, center_urls) if place else None,
-        "center_urls": center_urls,
         "travel_worth_showing": place is not None and worth_showing(place, outcome.travel),
         "regional_words": REMOTENESS_WORDS.get(place.remoteness) if place else None,
-        "referral_url": _referral_url(outcome),
+        "referral_url": referral_url,
         "candidate_links": [(c.label, _search_url(outcome, c.label)) for c in outcome.candidates],
-        "drug_classes": DRUG_CLASSES, "first_shown": FIRST_SHOWN,
-        "printed_on": now.date(),
+        "first_shown": FIRST_SHOWN, "printed_on": now.date(),
     }
+
+
+def _center_urls(center_ids: list[int], context: dict) -> dict[int, str]:
+    """Each listing's page, carrying the search onward: url_for once, the rest by its pattern
+    (the id is the path's last part; each url_for would cost as much as a card)."""
+    sample = url_for("center.center_page", center_id=0, **context)
+    path, mark, query = sample.partition("?")
+    head = path.removesuffix("0")
+    return {center_id: f"{head}{center_id}{mark}{query}" for center_id in center_ids}
 
 
 def _map_json(outcome: SearchOutcome, items, center_urls: dict) -> dict:

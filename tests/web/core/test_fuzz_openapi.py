@@ -77,7 +77,6 @@ def test_every_operation_agrees_with_its_schema(fuzz_app, path, method, mode):
                                                 or described.get("requestBody")):
         pytest.skip("nothing to send that the schema forbids")
 
-    fuzz_app.config["RATELIMIT_ENABLED"] = False
     limiter.enabled = False  # the limits have their own tests; fuzzing would trip them
     # Built per test: schemathesis's pytest plugin (from_fixture) does not run under pytest 9.
     operation = schemathesis.openapi.from_wsgi("/api/openapi.json", fuzz_app)[path][method]
