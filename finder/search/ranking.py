@@ -6,13 +6,11 @@ order is one rule whichever source supplied them. No database, no Flask.
 """
 import math
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import NamedTuple
-
-from pyproj import Geod
 
 from finder.directory.models import Center, ages_cover, sees_children
 from finder.geocoding.place import EARTH_KM
+from finder.search.geodesy import geodesic_km, geodesic_km_many
 
 HALF_EQUATOR_KM = math.pi * EARTH_KM  # no two points on the globe are farther apart
 START_KM = 10.0  # the smallest first box
@@ -22,15 +20,6 @@ GLOBE_KM = 5000.0  # past this, read everything at once
 SLACK = 1.01
 SIMILAR_KM, SIMILAR_FRACTION = 20.0, 0.10  # "similar distance" for regional telehealth-first
 BATCH = 5000  # rows measured up front in one call; any others only when they matter
-# Karney's geodesic on the WGS-84 ellipsoid, as geopy's `geodesic` computes it, in PROJ's C
-# code: many pairs in one call cost about what one pair costs in geopy (~0.2 ms).
-_WGS84 = Geod(ellps="WGS84")
-
-
-@lru_cache(maxsize=200_000)
-def geodesic_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Geodesic km between two points (remembered: patients' places recur)."""
-    return _WGS84.inv(lon1, lat1, lon2, lat2)[2] / 1000.0
 
 
 def geodesic_km_from(lat: float, lon: float, points: list[tuple[float, float]]) -> list[float]:
@@ -38,9 +27,7 @@ def geodesic_km_from(lat: float, lon: float, points: list[tuple[float, float]]) 
     if not points:
         return []
     lats, lons = zip(*points, strict=True)
-    count = len(points)
-    metres = _WGS84.inv([lon] * count, [lat] * count, list(lons), list(lats))[2]
-    return [m / 1000.0 for m in metres]
+    return geodesic_km_many(lat, lon, lats, lons).tolist()
 
 
 @dataclass(frozen=True)

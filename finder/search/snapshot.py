@@ -22,7 +22,7 @@ from finder.search.ranking import Candidate, Criteria, bounding_box
 from finder.vocabulary import DRUG_CLASSES, ROUTES
 
 BATCH_ROWS = 2000  # rows fetched at a time while building
-DETAILS_KEPT = 4096  # listings remembered per snapshot; past that the memory starts again
+DETAILS_KEPT = 1024  # listings remembered per snapshot; past that the memory starts again
 _DRUG_BITS = {code: 1 << i for i, code in enumerate(DRUG_CLASSES)}
 _ROUTE_BITS = {code: 1 << i for i, code in enumerate(ROUTES)}
 _COLUMNS = (Center.id, Center.version, Center.name, Center.lat, Center.lon,

@@ -26,7 +26,7 @@ from finder.web.search.query import (
 bp = Blueprint("api_search", __name__, url_prefix="/api")
 log = logging.getLogger(__name__)
 SUGGESTIONS = 8
-LISTINGS_REMEMBERED = 4096
+LISTINGS_REMEMBERED = 1024
 # Per client address; each answer past its limit is 429 with Retry-After. Autocomplete asks on
 # each keystroke; geocoding may reach an online service whose own policy is about 1 a second.
 LIMITS = {"drugs": "120 per minute", "places": "120 per minute", "geocode": "30 per minute",

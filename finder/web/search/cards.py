@@ -17,7 +17,7 @@ from markupsafe import Markup, escape
 from finder.vocabulary import DRUG_CLASSES
 from finder.web.directory.present import listing_state
 
-CARDS_REMEMBERED = 4096  # past that many (listing, version, matched class), start again
+CARDS_REMEMBERED = 1024  # past that many (listing, version, matched class), start again
 SLOTS = ("number", "url", "distance", "beyond", "referral", "opening", "freshness")
 # A NUL never reaches a listing (control characters are refused in every text field); the
 # per-process nonce makes even a crafted one useless.
