@@ -1,26 +1,26 @@
-"""The results map: folium builds it once at start-up; listing data never enters folium.
+"""The results map every page shares: rendered by folium once per installation, kept in the
+instance folder, and read from there by every later process.
 
-folium escapes nothing safely (a popup is a JS template literal, and branca renders element
-output again as a Jinja template, so a center named `{{ 7*7 }}` would show 49). So the map
-folium builds holds no listing at all: the Leaflet map, the tile layer, an empty marker
-cluster and a hook naming them for our own static script, which reads each page's results
-from a JSON block and builds markers and popups with DOM text nodes. The start-up script is
-fixed, so it is served as a cacheable file and no inline script is needed.
+folium and what it loads (requests, branca, xyzservices) cost a worker 13 MB and are needed
+only to write a start-up script that never changes for a given set of settings and library
+versions. So the script and container folium renders (finder.search.folium_map) are stored
+under a key made of those settings, the folium and branca versions and the renderer's own
+source; any change to one is a new key, hence a new rendering. The page's <head> tags come
+from our own asset table, with the static files' content hashes of the moment.
 """
 import hashlib
+import json
+import os
+import tempfile
 from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
 from urllib.parse import urlsplit
 
-import folium
-from branca.element import MacroElement
-from folium.plugins import MarkerCluster
-from jinja2 import Template
 from markupsafe import Markup
 
 UNPKG = "https://unpkg.com"
 STATIC_PREFIX = "/static/"
-MAP_ID = "results"  # the container is <div id="map_results">
-DEFAULT_VIEW = {"location": [-25.3, 133.8], "zoom_start": 4}  # Australia, before fitting
 
 LOCAL_ASSETS = {
     "js": [("leaflet", "/static/vendor/leaflet/leaflet.js"),
@@ -38,44 +38,7 @@ CDN_ASSETS = {
             ("markercluster_default_css",
              f"{UNPKG}/leaflet.markercluster@1.5.3/dist/MarkerCluster.Default.css")],
 }
-
-
-# Class attributes, not add_js_link: that would change the asset list of every map in the
-# process. jQuery, Bootstrap and Font Awesome are left out: no folium Popup or Icon is used.
-class LocalMap(folium.Map):
-    default_js = LOCAL_ASSETS["js"][:1]
-    default_css = LOCAL_ASSETS["css"][:1]
-
-
-class LocalMarkerCluster(MarkerCluster):
-    default_js = LOCAL_ASSETS["js"][1:]
-    default_css = LOCAL_ASSETS["css"][1:]
-
-
-class CdnMap(folium.Map):
-    default_js = CDN_ASSETS["js"][:1]
-    default_css = CDN_ASSETS["css"][:1]
-
-
-class CdnMarkerCluster(MarkerCluster):
-    default_js = CDN_ASSETS["js"][1:]
-    default_css = CDN_ASSETS["css"][1:]
-
-
-class ResultsHook(MacroElement):
-    """Names the map and its cluster for static/js/results-map.js; carries no data."""
-
-    _template = Template(
-        "{% macro script(this, kwargs) %}"
-        "window.finderMap = {map: {{ this._parent.get_name() }}, "
-        "cluster: {{ this.cluster.get_name() }}};"
-        "{% endmacro %}")
-
-    def __init__(self, cluster):
-        super().__init__()
-        self._name = "ResultsHook"
-        self._id = MAP_ID
-        self.cluster = cluster
+RENDERER = Path(__file__).with_name("folium_map.py")
 
 
 @dataclass(frozen=True)
@@ -89,40 +52,67 @@ class BaseMap:
 
 
 def build_base_map(*, assets: str = "local", tile_url: str = "", tile_attribution: str = "",
-                   static_url=None) -> BaseMap:
-    """The map every results page shares, rendered once. `tile_url` "" means no tiles.
-    `static_url(filename)` gives the URL of a local asset (e.g. with its content hash)."""
-    map_class, cluster_class = (CdnMap, CdnMarkerCluster) if assets == "cdn" else (
-        LocalMap, LocalMarkerCluster)
-    # maxZoom on the map itself: without tiles, MarkerCluster throws "Map has no maxZoom".
-    base = map_class(tiles=None, control_scale=True, maxZoom=18, **DEFAULT_VIEW)
-    base._id = MAP_ID
-    if tile_url:
-        tiles = folium.TileLayer(tiles=tile_url, attr=tile_attribution, max_zoom=18, name="Map")
-        tiles._id = MAP_ID
-        tiles.add_to(base)
-    cluster = cluster_class()
-    cluster._id = MAP_ID
-    cluster.add_to(base)
-    base.add_child(ResultsHook(cluster))
-    figure = base.get_root()
-    figure.render()
-    script = figure.script.render().strip() + "\n"
+                   static_url=None, cache_dir: Path | None = None) -> BaseMap:
+    """The map every results page shares. `tile_url` "" means no tiles. `static_url(filename)`
+    gives the URL of a local asset (e.g. with its content hash). With `cache_dir`, folium's
+    rendering is read from there when it was made for the same inputs, else made and kept."""
+    settings = {"assets": assets, "tile_url": tile_url, "tile_attribution": tile_attribution}
+    rendered = _rendering(settings, cache_dir)
+    table = CDN_ASSETS if assets == "cdn" else LOCAL_ASSETS
+
     def located(url: str) -> str:
         local = static_url is not None and url.startswith(STATIC_PREFIX)
         return static_url(url.removeprefix(STATIC_PREFIX)) if local else url
 
-    js = [located(url) for _, url in map_class.default_js + cluster_class.default_js]
-    css = [located(url) for _, url in map_class.default_css + cluster_class.default_css]
+    css = [located(url) for _, url in table["css"]]
+    js = [located(url) for _, url in table["js"]]
     head = Markup("\n").join([*(Markup('<link rel="stylesheet" href="{}">').format(u) for u in css),
                               *(Markup('<script src="{}" defer></script>').format(u) for u in js)])
-    # folium's container div, fixed at start-up: no listing text ever reaches it.
-    container = Markup(figure.html.render().strip())  # noqa: S704
+    script = rendered["script"]
+    # folium's container div, fixed for these settings: no listing text ever reaches it.
+    container = Markup(rendered["container"])  # noqa: S704
     origins = (UNPKG,) if assets == "cdn" else ()
     tile_origin = url_origin(tile_url)
     return BaseMap(head, container, script,
                    hashlib.sha256(script.encode()).hexdigest()[:16], origins,
                    origins + ((tile_origin,) if tile_origin else ()))
+
+
+def _rendering(settings: dict, cache_dir: Path | None) -> dict:
+    """{"script", "container"} as folium renders them for `settings`, kept in `cache_dir`."""
+    path = cache_dir / f"base-map-{_rendering_key(settings)}.json" if cache_dir else None
+    if path is not None:
+        try:
+            kept = json.loads(path.read_text(encoding="utf-8"))
+            if isinstance(kept.get("script"), str) and isinstance(kept.get("container"), str):
+                return kept
+        except (OSError, ValueError):
+            pass  # not made yet, or unreadable: render again
+    from finder.search.folium_map import render
+
+    rendered = render(**settings)
+    if path is not None:
+        _write_atomically(path, json.dumps(rendered))
+    return rendered
+
+
+def _rendering_key(settings: dict) -> str:
+    """What folium's output depends on: the settings, the libraries' versions, our renderer."""
+    parts = [settings, metadata.version("folium"), metadata.version("branca"),
+             hashlib.sha256(RENDERER.read_bytes()).hexdigest()]
+    return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()[:20]
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    """Readers see the old file or the whole new one, never a part (workers start together)."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".base-map-")
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(text)
+        os.replace(temporary, path)
+    except OSError:
+        pass  # a read-only instance folder: every process renders for itself
 
 
 def url_origin(url: str) -> str | None:

@@ -1,5 +1,6 @@
 """The patient search page (/search) and the start-up script of its map (/map/base.js)."""
 from datetime import UTC, datetime
+from pathlib import Path
 
 from flask import Blueprint, current_app, render_template, request, url_for
 
@@ -19,14 +20,15 @@ FIRST_SHOWN = 3  # the notices panel follows the first few results
 
 @bp.record_once
 def _build_map(state) -> None:
-    """folium renders the shared map once per app; its origins go into the CSP."""
+    """The shared map (folium's rendering kept in instance/); its origins go into the CSP."""
     from finder.web.core.assets import static_url
     from finder.web.core.security import allow
 
     config = state.app.config["FINDER"]
     base = build_base_map(assets=config.map_assets, tile_url=config.tile_url,
                           tile_attribution=config.tile_attribution,
-                          static_url=lambda name: static_url(state.app, name))
+                          static_url=lambda name: static_url(state.app, name),
+                          cache_dir=Path(state.app.instance_path))
     state.app.extensions["finder.base_map"] = base
     allow(state.app, "script-src", *base.script_origins)
     allow(state.app, "style-src", *base.script_origins)

@@ -76,7 +76,7 @@ def test_jquery_is_neither_installed_nor_referenced():
 
 
 def test_the_results_map_loads_no_jquery(client, make_center):
-    from finder.search.maps import LocalMap, LocalMarkerCluster
+    from finder.search.folium_map import LocalMap, LocalMarkerCluster
 
     assert not any("jquery" in url.lower() for _, url in
                    LocalMap.default_js + LocalMarkerCluster.default_js)
