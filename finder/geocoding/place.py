@@ -1,6 +1,6 @@
 """A geocoded location, as every layer passes it around, and the distance between two."""
 import math
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 
 EARTH_KM = 6371.009  # mean radius, as geopy's great_circle
 
@@ -48,7 +48,8 @@ class Place:
         return self.remoteness is not None and self.remoteness >= 3
 
     def to_dict(self) -> dict:
-        data = asdict(self)
+        """Every field (all plain values: no deep copy needed, which asdict would make)."""
+        data = {f.name: getattr(self, f.name) for f in fields(self)}
         data["remoteness"] = (
             {"class": self.remoteness, "label": self.remoteness_label} if self.remoteness else None
         )

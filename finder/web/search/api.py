@@ -90,9 +90,10 @@ def search():
             "ambiguous": bool(outcome.geocoded and outcome.geocoded.ambiguous),
             "drug": outcome.drug.to_dict() if outcome.drug else None,
             "unknown_drug": outcome.unknown_drug}
+    # a finite float's repr and true/false are their JSON text: no encoder call per result
     results = ",".join(
-        f'{{"center":{_listing_text(m.center, now)},"distance_km":{dumps(round(m.distance_km, 1))},'
-        f'"outside_radius":{dumps(m.outside_radius)}}}' for m in result.matches)
+        f'{{"center":{_listing_text(m.center, now)},"distance_km":{round(m.distance_km, 1)!r},'
+        f'"outside_radius":{"true" if m.outside_radius else "false"}}}' for m in result.matches)
     tail = {"outside_radius": result.outside_radius,
             "left_out_not_accepting": result.left_out_not_accepting,
             "travel_assistance": outcome.travel}
