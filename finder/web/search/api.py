@@ -11,6 +11,7 @@ from finder.search.service import run_search
 from finder.web.core.context import db, geocoder, settings
 from finder.web.core.errors import error_response
 from finder.web.core.extensions import limiter
+from finder.web.core.memo import remembered
 from finder.web.core.openapi_parts import error_bodies, json_body
 from finder.web.core.query import query_object, query_parameters, read_query
 from finder.web.directory.present import center_public
@@ -26,7 +27,6 @@ from finder.web.search.query import (
 bp = Blueprint("api_search", __name__, url_prefix="/api")
 log = logging.getLogger(__name__)
 SUGGESTIONS = 8
-LISTINGS_REMEMBERED = 1024
 # Per client address; each answer past its limit is 429 with Retry-After. Autocomplete asks on
 # each keystroke; geocoding may reach an online service whose own policy is about 1 a second.
 LIMITS = {"drugs": "120 per minute", "places": "120 per minute", "geocode": "30 per minute",
@@ -105,14 +105,9 @@ def _listing_text(center, now: datetime) -> str:
     """The API's listing as JSON text, written once per listing version and minute: what
     changes with the clock (freshness by the day, opening hours by the minute) cannot change
     within one minute, so the text is exact for every request in it. Remembered per app."""
-    memo = current_app.extensions.setdefault("finder.listing_json", {})
     key = (center.id, center.version, center.updated_at, int(now.timestamp() // 60))
-    text = memo.get(key)
-    if text is None:
-        if len(memo) >= LISTINGS_REMEMBERED:
-            memo.clear()
-        text = memo[key] = current_app.json.dumps(center_public(center, settings(), now=now))
-    return text
+    return remembered("finder.listing_json", key, lambda: current_app.json.dumps(
+        center_public(center, settings(), now=now)))
 
 
 # --- the OpenAPI description of these operations (merged by finder.web.core.openapi) ----------

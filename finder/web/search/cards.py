@@ -11,13 +11,13 @@ import re
 import secrets
 from dataclasses import dataclass
 
-from flask import current_app, render_template
+from flask import render_template
 from markupsafe import Markup, escape
 
 from finder.vocabulary import DRUG_CLASSES
+from finder.web.core.memo import remembered
 from finder.web.directory.present import listing_state
 
-CARDS_REMEMBERED = 1024  # past that many (listing, version, matched class), start again
 SLOTS = ("number", "url", "distance", "beyond", "referral", "opening", "freshness")
 # A NUL never reaches a listing (control characters are refused in every text field); the
 # per-process nonce makes even a crafted one useless.
@@ -49,14 +49,8 @@ class CardSlots:
 def clock_facts(center, settings, now) -> dict:
     """listing_state (freshness by the day, "open now" by the minute) worked out once per
     listing version and minute: within a minute it cannot change."""
-    memo = current_app.extensions.setdefault("finder.card_facts", {})
     key = (center.id, center.version, center.updated_at, int(now.timestamp() // 60))
-    facts = memo.get(key)
-    if facts is None:
-        if len(memo) >= CARDS_REMEMBERED:
-            memo.clear()
-        facts = memo[key] = listing_state(center, settings, now=now)
-    return facts
+    return remembered("finder.card_facts", key, lambda: listing_state(center, settings, now=now))
 
 
 def km(distance: float) -> str:
@@ -74,13 +68,10 @@ def card_html(center, highlight: str | None, slots: CardSlots) -> Markup:
 
 def _parts(center, highlight: str | None) -> tuple[str, ...]:
     """The card's literal text and slot names, alternating, remembered per app."""
-    memo = current_app.extensions.setdefault("finder.result_cards", {})
-    key = (center.id, center.version, center.updated_at, highlight)
-    parts = memo.get(key)
-    if parts is None:
-        if len(memo) >= CARDS_REMEMBERED:
-            memo.clear()
+    def render() -> tuple[str, ...]:
         html = render_template("search/_card.html", center=center, highlight=highlight,
                                drug_classes=DRUG_CLASSES, slot=_MARKERS)
-        parts = memo[key] = tuple(_SPLIT.split(html))
-    return parts
+        return tuple(_SPLIT.split(html))
+
+    return remembered("finder.result_cards", (center.id, center.version, center.updated_at,
+                                              highlight), render)
