@@ -8,6 +8,7 @@ from finder.search.maps import build_base_map, map_data
 from finder.search.service import SearchOutcome, SearchQuery, run_search
 from finder.search.travel import REMOTENESS_WORDS, worth_showing
 from finder.web.core.context import db, geocoder, settings
+from finder.web.core.slots import SlottedTemplate
 from finder.web.search.cache import cached
 from finder.web.search.cards import CardSlots, card_html, clock_facts, km
 from finder.web.search.query import read_search_form
@@ -77,8 +78,10 @@ def _page(outcome: SearchOutcome) -> dict:
         beyond=match.outside_radius, referral=referral_url,
         opening=facts["opening"].message if facts["opening"] else None,
         freshness=facts["freshness"].message)) for number, (match, facts) in enumerate(items, 1)]
+    form = outcome.query.form()
     return {
-        "form": outcome.query.form(), "outcome": outcome, "items": items, "cards": cards,
+        "form": form, "outcome": outcome, "items": items, "cards": cards,
+        "search_form": None if outcome.location_error else _search_form(form),
         "place": place, "location_error": outcome.location_error,
         "base_map": current_app.extensions["finder.base_map"] if place else None,
         "map_json": _map_json(outcome, items, center_urls) if place else None,
@@ -88,6 +91,18 @@ def _page(outcome: SearchOutcome) -> dict:
         "candidate_links": [(c.label, _search_url(outcome, c.label)) for c in outcome.candidates],
         "first_shown": FIRST_SHOWN, "printed_on": now.date(),
     }
+
+
+TYPED = ("location", "lat", "lon", "drug", "age")
+SEARCH_FORM = SlottedTemplate("public/search_form.html", TYPED)
+
+
+def _search_form(form: dict):
+    """The form rendered once per choice of filters; what was typed filled in per search."""
+    chosen = tuple((name, value) for name, value in form.items() if name not in TYPED)
+    typed = {name: "" if form[name] is None else form[name] for name in TYPED}
+    return SEARCH_FORM.render((chosen, form["age"] is not None), typed, form=form, errors=None,
+                              location_error=None)
 
 
 def _center_urls(center_ids: list[int], context: dict) -> dict[int, str]:

@@ -1,4 +1,5 @@
-"""Result cards are rendered once per listing version and filled in per search: an edit shows
+"""Result cards and the search form are rendered once (per listing version, per choice of
+filters) and filled in per search: an edit shows
 at once, each search's own values (number, distance, links, clock facts) never leak into
 another's, and what a search fills in is escaped."""
 import re
@@ -69,3 +70,26 @@ def test_no_opening_line_when_hours_are_not_known(app, make_center):
 def test_distances_read_as_a_patient_would():
     assert km(0.04) == "0.0 km" and km(9.96) == "10.0 km" and km(10) == "10 km"
     assert km(1240.4) == "1,240 km"
+
+
+def form_of(client, **params) -> str:
+    html = client.get("/search", query_string=params).get_data(as_text=True)
+    return html[html.index('<form class="search-form"'):html.index("</form>")]
+
+
+def test_the_search_form_keeps_what_each_search_typed_and_chose(client, make_center):
+    make_center()
+    first = form_of(client, location="Brisbane", drug="amoxicillin")
+    second = form_of(client, location="Cairns", drug="rituximab", route="iv", language="vi", age=7)
+    assert 'value="Brisbane QLD 4000"' in first or 'value="Brisbane"' in first
+    assert 'value="amoxicillin"' in first and "Cairns" not in first and "rituximab" not in first
+    assert 'value="rituximab"' in second and "amoxicillin" not in second
+    assert '<option value="iv" selected>' in second and '<option value="iv" selected>' not in first
+    assert '<option value="vi" selected>' in second and 'value="7"' in second
+    assert 'class="more-filters" open' in second and 'class="more-filters" open' not in first
+
+
+def test_what_was_typed_into_the_form_is_escaped(client, make_center):
+    make_center()
+    form = form_of(client, location="Brisbane", drug='"><script>alert(1)</script>')
+    assert "<script>alert(1)" not in form and "&#34;&gt;&lt;script&gt;" in form
