@@ -1,7 +1,7 @@
 """Result cards and the search form are rendered once (per listing version, per choice of
-filters) and filled in per search: an edit shows
-at once, each search's own values (number, distance, links, clock facts) never leak into
-another's, and what a search fills in is escaped."""
+filters) and filled in per search: an edit shows at once, each search's own values (number,
+distance, links, what was typed, clock facts) never leak into another's, and what a search
+fills in is escaped."""
 import re
 from datetime import UTC, datetime
 
