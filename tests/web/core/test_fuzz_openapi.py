@@ -41,13 +41,10 @@ def fuzz_app(tmp_path_factory, migrated_sqlite, gazetteer_path):
 
 # Known gaps, failing today (not strict: 25 examples may miss the gap; remove once fixed).
 # The listing body's schema now carries its validators' patterns, enums, lengths and the hours'
-# "closes after opens"; still missing: verified_at "not in the future" (the document is built
-# once, not per day) and age_min_years <= age_max_years (121 cases: schemathesis's canonical
-# form gives up past about 25 anyOf branches). The referral model's custom validators (dates not
-# in the future, date or years ago, blank text) are not yet in its schema.
+# "closes after opens"; still missing: verified_at "not in the future" and age_min_years <=
+# age_max_years (121 cases: schemathesis's canonical form gives up past about 25 branches).
 LOOSER_THAN_SERVER = {("/api/centers", "POST"): "verified_at and the age range are looser in the "
-                                                 "schema than in CenterInput",
-                      ("/api/referral/assess", "POST"): "ReferralInput's schema is looser than its validators"}
+                                                 "schema than in CenterInput"}
 
 
 def documented_operations():
