@@ -38,7 +38,7 @@ def _listing_input(*, patch: bool) -> dict:
     schema = CenterInput.model_json_schema(ref_template="#/components/schemas/{model}")
     props = dict(schema["properties"])
     if not patch:  # with the model's rules across fields (anyOf); a PATCH is judged merged
-        return {**{k: v for k, v in schema.items() if k not in ("title", "description", "$defs")},
+        return {**{k: v for k, v in schema.items() if k not in ("title", "$defs")},
                 "additionalProperties": False}
     props = {k: v for k, v in props.items() if k not in ("status", "verified_at")}
     props["version"] = {"type": "integer", "minimum": 1, "maximum": MAX_ID,
