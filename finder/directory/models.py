@@ -8,7 +8,6 @@ import re
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo, available_timezones
 
-from annotated_types import MaxLen
 from pydantic import ValidationInfo, field_validator, model_validator
 from sqlalchemy import JSON, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
@@ -178,7 +177,7 @@ class CenterFields(SQLModel):
             if has_control_characters(value):
                 raise ValueError("must not contain control characters")
             longest = next(m.max_length for m in cls.model_fields[info.field_name].metadata
-                           if isinstance(m, MaxLen))
+                           if getattr(m, "max_length", None))
             if len(value) > longest:
                 raise ValueError(f"must be at most {longest} characters")
             value = " ".join(value.split()) if "\n" not in value else value.strip()
