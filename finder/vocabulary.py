@@ -91,6 +91,12 @@ LANGUAGE_NAMES = {"ar": "Arabic", "zh": "Chinese", "el": "Greek", "hi": "Hindi",
                   "ta": "Tamil", "ja": "Japanese", "fr": "French", "de": "German"}
 
 
+# language[-Script][-REGION] (BCP 47 shape) with a known two-letter language or any three-letter
+# one, as a pattern an OpenAPI schema can carry too.
+LANGUAGE_TAG = (f"(?:{'|'.join(sorted(ISO_639_1))}|[a-z]{{3}})"
+                r"(?:-[A-Z][a-z]{3})?(?:-(?:[A-Z]{2}|[0-9]{3}))?")
+
+
 def language_name(tag: str) -> str:
     """"Vietnamese" for "vi"; "Chinese" for "zh-Hant"; an unknown tag as it is."""
     return LANGUAGE_NAMES.get(tag.split("-")[0], tag)
@@ -98,7 +104,4 @@ def language_name(tag: str) -> str:
 
 def is_language_tag(tag: str) -> bool:
     """A BCP 47 tag of language[-Script][-REGION] shape with a known two-letter language."""
-    match = re.fullmatch(r"([a-z]{2,3})(-[A-Z][a-z]{3})?(-(?:[A-Z]{2}|[0-9]{3}))?", tag)
-    if not match:
-        return False
-    return len(match.group(1)) == 3 or match.group(1) in ISO_639_1
+    return re.fullmatch(LANGUAGE_TAG, tag) is not None

@@ -8,7 +8,7 @@ import re
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo, available_timezones
 
-from pydantic import field_validator, model_validator
+from pydantic import ValidationInfo, field_validator, model_validator
 from sqlalchemy import JSON, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
@@ -18,6 +18,7 @@ from finder.vocabulary import (
     CENTER_STATUSES,
     COSTS,
     DRUG_CLASSES,
+    LANGUAGE_TAG,
     REFERRAL_FROM,
     ROUTES,
     WEEKDAYS,
@@ -26,15 +27,74 @@ from finder.vocabulary import (
 
 PHONE = re.compile(r"^\+?[0-9 ()\-.]{6,25}$")
 EMAIL = re.compile(r"^[^@\s<>\"']{1,64}@[A-Za-z0-9.-]{1,185}\.[A-Za-z]{2,24}$")
-HTTPS_URL = re.compile(r"^https://[A-Za-z0-9.-]+\.[A-Za-z]{2,24}(:[0-9]{1,5})?(/[^\s<>\"']*)?$")
-HHMM = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
-COUNTRY = re.compile(r"^[A-Z]{2}$")
+HHMM = re.compile(r"^(?:[01][0-9]|2[0-3]):[0-5][0-9]$")
+
+# What a listing's text may hold, as regular-expression classes that read alike in Python and
+# ECMA-262 (no \s, whose two readings differ): the OpenAPI schema and the validators below
+# share them, so the document says exactly what the server takes.
+CONTROL = "\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f"  # refused: all but tab and line breaks
+# Python's whitespace (what str.split and str.strip remove), bar the refused control characters.
+SPACES = "".join(f"\\u{code:04x}" for code in range(0x10000)
+                 if chr(code).isspace() and not re.match(f"[{CONTROL}]", chr(code)))
+SPACE, ALLOWED, VISIBLE = f"[{SPACES}]", f"[^{CONTROL}]", f"[^{CONTROL}{SPACES}]"
 
 
 def has_control_characters(text: str) -> bool:
     """NUL and other control characters (bar line breaks and tabs): PostgreSQL refuses NUL in
     text, and none of them belongs in a listing."""
-    return any((ord(ch) < 32 and ch not in "\n\r\t") or ch == "\x7f" for ch in text)
+    return re.search(f"[{CONTROL}]", text) is not None
+
+
+def text_pattern(min_length: int = 0) -> str:
+    """Text with no refused control character and at least `min_length` characters that are
+    not spaces (what trimming leaves to count against a minimum length)."""
+    return f"^{ALLOWED}*" + f"{VISIBLE}{ALLOWED}*" * min_length + "$"
+
+
+def as_sent(core: str) -> re.Pattern:
+    """`core` with the spaces trimming removes allowed at either end."""
+    return re.compile(f"^{SPACE}*{core}{SPACE}*$")
+
+
+# Written as sent: spaces inside count as one after trimming, so they are allowed wherever the
+# trimmed text allows a space.
+COUNTRY_AS_SENT = as_sent("([A-Za-z]{2})")
+PHONE_AS_SENT = as_sent(f"\\+?(?:[()\\-.{SPACES}]*[0-9]){{6}}[0-9()\\-.{SPACES}]*")
+EMAIL_AS_SENT = as_sent(f"[^@<>\"'{CONTROL}{SPACES}]{{1,64}}@[A-Za-z0-9.-]{{1,185}}\\.[A-Za-z]{{2,24}}")
+HTTPS_URL_AS_SENT = as_sent("https://[A-Za-z0-9.-]+\\.[A-Za-z]{2,24}(?::[0-9]{1,5})?"
+                            f"(?:/[^<>\"'{CONTROL}{SPACES}]*)?")
+
+
+def codes_field(codes, *, at_least_one: bool = False):
+    """A list of codes from `codes` (repeats dropped)."""
+    return Field(default_factory=list, sa_type=JSON, schema_extra={
+        "validate_default": at_least_one, "json_schema_extra": {
+            "items": {"type": "string", "enum": list(codes)}, **({"minItems": 1} if at_least_one else {})}})
+
+
+# Rules across two fields, which JSON Schema can only spell out one value at a time (1,440
+# cases for a time of day, 121 for an age): too many for the tools that draw requests from the
+# document (schemathesis's canonical form gives up past about 25), so they are stated in words.
+CLOSES_AFTER_OPENS = "closes is later than opens"
+AGES_IN_ORDER = "age_min_years is not above age_max_years"
+
+
+def hours_span_schema() -> dict:
+    """One opening span, as the hours validator takes it."""
+    time = {"type": "string", "pattern": HHMM.pattern}
+    return {"type": "object", "required": ["day", "opens", "closes"], "additionalProperties": False,
+            "properties": {"day": {"enum": list(WEEKDAYS)}, "opens": time, "closes": time},
+            "description": f"One opening span, 24-hour local time; {CLOSES_AFTER_OPENS}."}
+
+
+def text_field(max_length: int, *, min_length: int = 0, pattern: re.Pattern | None = None,
+               default=None, **kwargs):
+    """A listing text field: at most `max_length` characters as sent (spaces included), none a
+    control character, at least `min_length` of them not spaces, and matching `pattern`.
+    Its JSON Schema says the same (pattern, maxLength), so the API cannot promise more."""
+    pattern_text = pattern.pattern if pattern else text_pattern(min_length)
+    return Field(default=default, min_length=min_length or None, max_length=max_length,
+                 schema_extra={"json_schema_extra": {"pattern": pattern_text}}, **kwargs)
 
 
 def sees_children(age_min_years: int | None) -> bool:
@@ -53,55 +113,73 @@ def utcnow() -> datetime:
 
 
 _TIMEZONES = frozenset(available_timezones())
+MAX_AGE = 120
 
 
 class CenterFields(SQLModel):
     """Every field a center (or an import file) may set, with its rules."""
+    # A listing names at least one drug class and route, sent or not (the schema: required).
+    model_config = {"json_schema_extra": lambda schema: (
+        schema["required"].extend(("drug_classes", "routes")),
+        schema.update(description=f"A center's listing; {AGES_IN_ORDER}."))}
 
-    name: str = Field(min_length=2, max_length=200)
-    organisation: str = Field(min_length=2, max_length=200)
-    street: str | None = Field(default=None, max_length=200)
-    locality: str = Field(min_length=1, max_length=100)
-    region: str | None = Field(default=None, max_length=100)
-    postcode: str | None = Field(default=None, max_length=12)
-    country: str = Field(min_length=2, max_length=2)
+    name: str = text_field(200, min_length=2, default=...)
+    organisation: str = text_field(200, min_length=2, default=...)
+    street: str | None = text_field(200)
+    locality: str = text_field(100, min_length=1, default=...)
+    region: str | None = text_field(100)
+    postcode: str | None = text_field(12)
+    # Two letters once trimmed and upper-cased: the pattern says it of the text as sent.
+    country: str = Field(min_length=2, max_length=2, schema_extra={"json_schema_extra": lambda s: (
+        s.pop("minLength"), s.pop("maxLength"), s.update(pattern=COUNTRY_AS_SENT.pattern))})
     lat: float = Field(ge=-90, le=90)
     lon: float = Field(ge=-180, le=180)
-    phone: str | None = Field(default=None, max_length=30)
-    email: str | None = Field(default=None, max_length=254)
-    website: str | None = Field(default=None, max_length=300)
-    drug_classes: list[str] = Field(default_factory=list, sa_type=JSON)
-    routes: list[str] = Field(default_factory=list, sa_type=JSON)
-    age_min_years: int | None = Field(default=None, ge=0, le=120)
-    age_max_years: int | None = Field(default=None, ge=0, le=120)
+    phone: str | None = text_field(30, pattern=PHONE_AS_SENT)
+    email: str | None = text_field(254, pattern=EMAIL_AS_SENT)
+    website: str | None = text_field(300, pattern=HTTPS_URL_AS_SENT)
+    drug_classes: list[str] = codes_field(DRUG_CLASSES, at_least_one=True)
+    routes: list[str] = codes_field(ROUTES, at_least_one=True)
+    age_min_years: int | None = Field(default=None, ge=0, le=MAX_AGE)
+    age_max_years: int | None = Field(default=None, ge=0, le=MAX_AGE)
     procedures_per_year: int | None = Field(default=None, ge=0, le=100_000)
     telehealth_preassessment: bool = False
-    referral_process: str | None = Field(default=None, max_length=2000)
+    referral_process: str | None = text_field(2000)
     wait_weeks: int | None = Field(default=None, ge=0, le=260)
     emergency_onsite: bool = False
     # Listing facts a regional patient asks before travelling.
-    accepting_referrals: str = Field(default="unknown", max_length=10)
-    accepting_note: str | None = Field(default=None, max_length=300)
-    referral_from: list[str] = Field(default_factory=list, sa_type=JSON)
+    accepting_referrals: str = Field(default="unknown", max_length=10, schema_extra={
+        "json_schema_extra": {"enum": list(ACCEPTING_REFERRALS)}})
+    accepting_note: str | None = text_field(300)
+    referral_from: list[str] = codes_field(REFERRAL_FROM)
     wait_reported_on: date | None = None
     urgent_pathway: bool = False
-    cost: str = Field(default="unknown", max_length=10)
-    cost_note: str | None = Field(default=None, max_length=300)
-    languages: list[str] = Field(default_factory=list, sa_type=JSON)
+    cost: str = Field(default="unknown", max_length=10, schema_extra={
+        "json_schema_extra": {"enum": list(COSTS)}})
+    cost_note: str | None = text_field(300)
+    languages: list[str] = Field(default_factory=list, sa_type=JSON, schema_extra={
+        "json_schema_extra": {"items": {"type": "string", "pattern": f"^{LANGUAGE_TAG}$"}}})
     interpreter_service: bool = False
-    hours: list[dict] = Field(default_factory=list, sa_type=JSON)
-    hours_note: str | None = Field(default=None, max_length=300)
-    timezone: str | None = Field(default=None, max_length=64)
-    travel_note: str | None = Field(default=None, max_length=1000)
+    hours: list[dict] = Field(default_factory=list, sa_type=JSON, schema_extra={
+        "json_schema_extra": {"items": hours_span_schema()}})
+    hours_note: str | None = text_field(300)
+    timezone: str | None = Field(default=None, max_length=64, schema_extra={
+        "json_schema_extra": lambda s: s["anyOf"][0].update(enum=sorted(_TIMEZONES))})
+    travel_note: str | None = text_field(1000)
 
     @field_validator("name", "organisation", "locality", "street", "region", "postcode",
                      "referral_process", "accepting_note", "cost_note", "hours_note", "travel_note",
                      "phone", "email", "website", mode="before")
     @classmethod
-    def _strip(cls, value):
+    def _strip(cls, value, info: ValidationInfo):
+        """Trimmed (runs of spaces inside a line made one); blank is no value. The length is
+        counted as sent, as the schema's maxLength counts it."""
         if isinstance(value, str):
             if has_control_characters(value):
                 raise ValueError("must not contain control characters")
+            longest = next(m.max_length for m in cls.model_fields[info.field_name].metadata
+                           if getattr(m, "max_length", None))
+            if len(value) > longest:
+                raise ValueError(f"must be at most {longest} characters")
             value = " ".join(value.split()) if "\n" not in value else value.strip()
             return value or None
         return value
@@ -110,29 +188,31 @@ class CenterFields(SQLModel):
     @classmethod
     def _country(cls, value):
         if isinstance(value, str):
-            value = value.strip().upper()
-            if not COUNTRY.match(value):
+            letters = COUNTRY_AS_SENT.fullmatch(value)
+            if not letters:
                 raise ValueError("must be a two-letter country code such as AU")
+            value = letters.group(1).upper()  # ASCII only: "ß".upper() is "SS"
         return value
 
     @field_validator("phone")
     @classmethod
     def _phone(cls, value):
-        if value is not None and (not PHONE.match(value) or sum(c.isdigit() for c in value) < 6):
-            raise ValueError("must be a phone number of digits, spaces and an optional leading +")
+        if value is not None and not PHONE_AS_SENT.fullmatch(value):
+            raise ValueError("must be a phone number of at least 6 digits, with spaces, "
+                             "brackets, dashes or dots and an optional leading +")
         return value
 
     @field_validator("email")
     @classmethod
     def _email(cls, value):
-        if value is not None and not EMAIL.match(value):
+        if value is not None and not EMAIL_AS_SENT.fullmatch(value):
             raise ValueError("must be an email address such as clinic@hospital.org")
         return value
 
     @field_validator("website")
     @classmethod
     def _website(cls, value):
-        if value is not None and not HTTPS_URL.match(value):
+        if value is not None and not HTTPS_URL_AS_SENT.fullmatch(value):
             raise ValueError("must be an https:// address")
         return value
 
@@ -196,8 +276,8 @@ class CenterFields(SQLModel):
             day, opens, closes = span["day"], span["opens"], span["closes"]
             if day not in WEEKDAYS:
                 raise ValueError(f"span {i + 1}: day must be one of {', '.join(WEEKDAYS)}")
-            if not (isinstance(opens, str) and HHMM.match(opens)
-                    and isinstance(closes, str) and HHMM.match(closes)):
+            if not (isinstance(opens, str) and HHMM.fullmatch(opens)
+                    and isinstance(closes, str) and HHMM.fullmatch(closes)):
                 raise ValueError(f"span {i + 1}: times must be HH:MM, 24-hour")
             if closes <= opens:
                 raise ValueError(f"span {i + 1} ({day}): closes at {closes}, before it opens at {opens}")
@@ -234,7 +314,8 @@ class CenterFields(SQLModel):
 class CenterInput(CenterFields):
     """A validated create or import row (SQLModel validates non-table models)."""
 
-    status: str = "active"
+    status: str = Field(default="active", schema_extra={
+        "json_schema_extra": {"enum": list(CENTER_STATUSES)}})
     verified_at: datetime | None = None
 
     @field_validator("status")

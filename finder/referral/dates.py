@@ -25,9 +25,15 @@ def user_today(claimed: object, zone: str, now: datetime | None = None) -> date:
             day = date.fromisoformat(claimed.strip())
         except ValueError:
             day = None
-        if day and (now + EARLIEST_ZONE).date() <= day <= (now + LATEST_ZONE).date():
+        if day in believable_dates(now):
             return day
     return local_today(zone, now)
+
+
+def believable_dates(now: datetime) -> tuple[date, ...]:
+    """Every date some time zone has at `now` (two or three of them)."""
+    first, last = (now + EARLIEST_ZONE).date(), (now + LATEST_ZONE).date()
+    return tuple(first + timedelta(days=n) for n in range((last - first).days + 1))
 
 
 def when_text(when: date | None, years_ago: int | None, today: date) -> str:

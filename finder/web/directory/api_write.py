@@ -79,6 +79,8 @@ def update_center(center_id: int):
         abort(403)
     changes = _json_object()
     version = changes.pop("version", None)
+    if isinstance(version, float) and version.is_integer():
+        version = int(version)  # JSON (and the schema's integer) does not tell 7 from 7.0
     if not isinstance(version, int) or isinstance(version, bool) or not 1 <= version < 2**31:
         return _invalid({"version": "send the version you last read, a whole number"})
     if errors := _control_characters(changes):

@@ -37,8 +37,8 @@ def _listing_input(*, patch: bool) -> dict:
     """The request body of a write: listing fields (all optional in a PATCH, plus `version`)."""
     schema = CenterInput.model_json_schema(ref_template="#/components/schemas/{model}")
     props = dict(schema["properties"])
-    if not patch:
-        return {"type": "object", "properties": props, "required": schema.get("required", []),
+    if not patch:  # with the model's rules across fields (anyOf); a PATCH is judged merged
+        return {**{k: v for k, v in schema.items() if k not in ("title", "$defs")},
                 "additionalProperties": False}
     props = {k: v for k, v in props.items() if k not in ("status", "verified_at")}
     props["version"] = {"type": "integer", "minimum": 1, "maximum": MAX_ID,

@@ -3,11 +3,13 @@
 CSRF-exempt like the rest of the API: it reads no cookie and changes nothing.
 """
 import json
+from collections.abc import Sequence
+from datetime import date
 
 from flask import Blueprint, jsonify, request
 
 from finder.referral.assess import VERDICTS, Note
-from finder.referral.schema import ReferralInput, ReferralValidationError, parse_referral
+from finder.referral.schema import ReferralValidationError, dated_json_schema, parse_referral
 from finder.vocabulary import ALL_DRUG_CLASSES
 from finder.web.core.errors import error_response
 from finder.web.core.extensions import csrf
@@ -44,8 +46,8 @@ def assess():
 
 def _whole_numbers_as_int(data):
     """JSON does not tell 54 from 54.0 (JSON Schema calls both integers): read every whole
-    float as an int. Anything else is left for the model to judge."""
-    if isinstance(data, float) and data.is_integer() and abs(data) < 1e6:
+    float a float holds exactly (up to 2**53) as an int. Anything else is left for the model."""
+    if isinstance(data, float) and data.is_integer() and abs(data) <= 2**53:
         return int(data)
     if isinstance(data, dict):
         return {key: _whole_numbers_as_int(value) for key, value in data.items()}
@@ -71,10 +73,11 @@ def verdict_description() -> str:
         f"- `{v.code}` ({v.label}): {v.summary}. {v.advice}" for v in VERDICTS.values()])
 
 
-def request_schema() -> dict:
-    """The JSON referral: the input model's own JSON Schema, its definitions inlined so the
-    schema stands alone inside the OpenAPI document."""
-    schema = ReferralInput.model_json_schema(mode="validation")
+def request_schema(believed: Sequence[date], default: date) -> dict:
+    """The JSON referral: the input model's own JSON Schema with its date rules for these
+    dates (finder.referral.schema.dated_json_schema), its definitions inlined so the schema
+    stands alone inside the OpenAPI document."""
+    schema = dated_json_schema(believed, default)
     definitions = schema.pop("$defs", {})
 
     def inline(node):
@@ -131,7 +134,9 @@ def response_schema() -> dict:
             "additionalProperties": False}
 
 
-def openapi_operation() -> dict:
+def openapi_operation(believed: Sequence[date], default: date) -> dict:
+    """The operation as of a moment: `believed`, the dates some time zone has, and `default`,
+    today in the app's time zone."""
     invalid = {"type": "object", "required": ["error"], "properties": {"error": {
         "type": "object", "required": ["code", "message"], "properties": {
             "code": {"type": "string"}, "message": {"type": "string"},
@@ -149,7 +154,7 @@ def openapi_operation() -> dict:
                        "location is given and found, the nearest suitable centers. A location "
                        "that cannot be found gives no centers and a `location_not_found` reason.",
         "requestBody": {"required": True, "content": {"application/json": {
-            "schema": request_schema()}}},
+            "schema": request_schema(believed, default)}}},
         "responses": {
             "200": body(response_schema(), "The assessment"),
             "400": body(invalid, "Not JSON, or invalid fields (see error.fields)"),

@@ -6,7 +6,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from werkzeug.exceptions import HTTPException
 
 from finder.search.service import SearchQuery
-from finder.vocabulary import ISO_639_1, ROUTES, is_language_tag
+from finder.vocabulary import LANGUAGE_TAG, ROUTES, is_language_tag
 from finder.web.core.params import bool_arg, choice_arg, float_arg, int_arg, text_arg
 from finder.web.core.query import (
     any_text,
@@ -19,11 +19,6 @@ from finder.web.core.query import (
     text,
     whole,
 )
-
-# language[-Script][-REGION] (BCP 47 shape) with a known two-letter language or any three-letter
-# one: the rule of finder.vocabulary.is_language_tag, as a pattern the OpenAPI schema can carry.
-LANGUAGE = (f"({'|'.join(sorted(ISO_639_1))}|[a-z]{{3}})"
-            r"(-[A-Z][a-z]{3})?(-([A-Z]{2}|[0-9]{3}))?")
 
 
 class TypedText(BaseModel):
@@ -61,7 +56,7 @@ class SearchParams(BaseModel):
     accepting: flag() = Field(None, description="true: only centers accepting referrals now")
     cost: choice(("public",)) = Field(None, description=(
         "public: only public (or public and private) services"))
-    language: matching(LANGUAGE, "must be a language code such as 'vi' or 'zh-Hant'", 35) = Field(
+    language: matching(LANGUAGE_TAG, "must be a language code such as 'vi' or 'zh-Hant'", 35) = Field(
         None, description="BCP 47 code of a language the staff speak, e.g. vi")
     telehealth: flag() = Field(None, description=(
         "true: only centers offering a telehealth pre-assessment"))

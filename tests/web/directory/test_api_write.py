@@ -26,6 +26,14 @@ def tokens(session, centers):
             for name, who in (("admin", admin), ("editor", editor))}
 
 
+def test_version_written_as_a_whole_float_is_read(client, centers, tokens):
+    """The schema's integer admits 1.0, as JSON does: the server reads it as 1."""
+    response = client.patch(f"/api/centers/{centers[0].id}", headers=tokens["editor"],
+                            data='{"version": 1.0, "wait_weeks": 4}',
+                            content_type="application/json")
+    assert response.status_code == 200 and response.json["version"] == 2
+
+
 def test_editor_token_changes_its_own_center(client, session, centers, tokens):
     ours = centers[0]
     response = client.patch(f"/api/centers/{ours.id}", headers=tokens["editor"],
