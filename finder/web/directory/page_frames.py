@@ -13,7 +13,7 @@ import weakref
 
 from markupsafe import Markup
 
-KEPT = 256  # pages remembered per snapshot (~20 KB each); past that the memory starts again
+KEPT = 256  # pages remembered per snapshot (~6 KB each); past that the memory starts again
 
 
 class Markers:
