@@ -1,7 +1,9 @@
 """What makes a password acceptable, after NIST SP 800-63B (section 5.1.1.2, memorized
 secrets): at least 12 characters, checked against common and easily guessed passwords (here
-zxcvbn's estimate, told the account's email), never the email itself, no composition rules."""
-from zxcvbn import zxcvbn
+zxcvbn's estimate, told the account's email), never the email itself, no composition rules.
+
+zxcvbn (its word lists, ~12 MB a process) is loaded when a password is first judged, not by
+every worker that only serves searches."""
 
 MIN_LENGTH = 12
 MAX_LENGTH = 256  # NIST asks for at least 64; longer input only slows the estimate down
@@ -23,6 +25,8 @@ def password_problem(password: str | None, email: str) -> str | None:
     lowered = password.lower()
     if email and (email in lowered or (len(local_part) >= 4 and local_part in lowered)):
         return "must not contain your email address"
+    from zxcvbn import zxcvbn
+
     score = zxcvbn(password[:_SCORED_PREFIX], user_inputs=[email, local_part])["score"]
     if score < MIN_SCORE:
         return ("is too easy to guess: it is common or follows a pattern. Try a few unrelated "

@@ -5,6 +5,7 @@ each process plus a file lock shared by every process on the host: Nominatim's p
 answers are cached through the injected `cache_get`/`cache_put`, and the gazetteer answers
 whenever the service fails, finds nothing, takes longer than the timeout or already has a full
 queue of questions (finder.geocoding.online_queue: one asking thread per process).
+geopy (with aiohttp and requests, ~15 MB) is imported only when an online service is configured.
 """
 import fcntl
 import json
@@ -13,9 +14,6 @@ import time
 from collections.abc import Callable
 from concurrent.futures import TimeoutError as FutureTimeout
 from pathlib import Path
-
-from geopy.extra.rate_limiter import RateLimiter
-from geopy.geocoders import get_geocoder_for_service
 
 from finder.geocoding.gazetteer import Gazetteer, GeocodeResult
 from finder.geocoding.online_queue import QUEUE_SIZE, OnlineQueue
@@ -77,6 +75,8 @@ class _MemoryCache:
 
 def online_geocoder(name: str, user_agent: str = DEFAULT_USER_AGENT, timeout: float = 5.0):
     """A geopy geocoder by service name ("nominatim"); makes no network call here."""
+    from geopy.geocoders import get_geocoder_for_service
+
     return get_geocoder_for_service(name)(user_agent=user_agent, timeout=timeout)
 
 
@@ -101,6 +101,8 @@ class GeocodingService:
 
     @staticmethod
     def _rate_limited(online, rate_limit_path, min_interval):
+        from geopy.extra.rate_limiter import RateLimiter
+
         shared = SharedRateLimit(rate_limit_path, min_interval) if rate_limit_path else None
 
         def ask(text: str):

@@ -4,13 +4,11 @@ serve (database and Redis reachable, gazetteer loaded, migrations at head).
 Liveness never touches a dependency, so a database outage does not get every replica restarted;
 readiness does, so a proxy or orchestrator sends no traffic to a replica that would only fail.
 """
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from flask import Blueprint, current_app, jsonify
 from sqlalchemy import text
 from werkzeug.exceptions import ServiceUnavailable
 
-from finder.migrate import alembic_config
+from finder.migrate import HEAD, applied_revisions
 from finder.web.core.context import geocoder, settings
 from finder.web.core.extensions import limiter
 
@@ -42,18 +40,14 @@ def _database() -> str:
 
 
 def _migrations() -> str:
-    """"ok" when the database is at the newest revision the code ships."""
-    heads = current_app.extensions.get("finder.migration_heads")
-    if heads is None:  # the scripts do not change while the process runs: read them once
-        url = settings().database_url
-        heads = set(ScriptDirectory.from_config(alembic_config(url)).get_heads())
-        current_app.extensions["finder.migration_heads"] = heads
+    """"ok" when the database is at the newest revision the code ships (finder.migrate.HEAD:
+    one query, without loading Alembic into every worker)."""
     try:
         with current_app.extensions["finder.engine"].connect() as connection:
-            applied = set(MigrationContext.configure(connection).get_current_heads())
+            applied = applied_revisions(connection)
     except Exception:
         return "unreachable"
-    return "ok" if applied == heads else "behind"
+    return "ok" if applied == {HEAD} else "behind"
 
 
 def _gazetteer() -> str:

@@ -1,16 +1,32 @@
 """A center's page as the patient's next step: the trip from the place searched (carried in
-the link), directions, the referral and what to tell the GP, and a way back to the results."""
-from flask import Blueprint, abort, current_app, render_template, url_for
+the link), directions, the referral and what to tell the GP, and a way back to the results.
+
+The listing is read from the worker's directory snapshot (finder.search.holder), which follows
+the directory generation, and its page is rendered once per listing version
+(finder.web.directory.page_frames); each request renders only what its query string and the
+clock change, and fills it in."""
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    get_flashed_messages,
+    render_template,
+    request,
+    url_for,
+)
 from werkzeug.exceptions import HTTPException
 
 from finder.directory import service as directory
 from finder.geocoding import GeocodeInputError
 from finder.referral.assess import CHECKLIST
+from finder.search.holder import holder_for
 from finder.search.maps import map_data
 from finder.search.service import SearchQuery
+from finder.search.snapshot import StaleSnapshot
 from finder.search.trip import trip_to
 from finder.vocabulary import DRUG_CLASSES, DRUG_GROUPS
 from finder.web.core.context import db, geocoder, settings
+from finder.web.directory.page_frames import frame_for
 from finder.web.directory.present import listing_state
 from finder.web.search.query import read_search_query
 
@@ -19,19 +35,52 @@ bp = Blueprint("center", __name__)
 
 @bp.get("/centers/<int:center_id>")
 def center_page(center_id: int):
-    center = directory.get_center(db(), center_id)
+    center, snapshot = _listing(center_id)
     if center is None:
         abort(404, "No listed center has that number. It may have been archived.")
+    url = url_for("center.center_page", center_id=center.id)
+    live = _live_parts(center, url)
+    if snapshot is None or get_flashed_messages():  # a message is this visitor's alone
+        return _render(center, live)
+    key = (center.id, center.version, request.script_root)
+    return frame_for(snapshot, key, lambda markers: _render(center, markers)).fill(live)
+
+
+def _listing(center_id: int):
+    """(the active listing or None, the snapshot it came from or None). From the snapshot when
+    it holds the listing at the version stored; else (not in it, or the directory moved on
+    since the last check) from the database, and the page is then not kept."""
+    snapshot = holder_for(current_app.extensions["finder.engine"]).current()
+    try:
+        return snapshot.centers(_Session(), [center_id])[center_id], snapshot
+    except StaleSnapshot:
+        return directory.get_center(db(), center_id), None
+
+
+class _Session:
+    """The request's session, opened only if the snapshot has to read the listing."""
+
+    def execute(self, *args, **kwargs):
+        return db().execute(*args, **kwargs)
+
+
+def _render(center, live) -> str:
+    return render_template("public/center.html", center=center, drug_groups=DRUG_GROUPS,
+                           drug_classes=DRUG_CLASSES, base_map=current_app.extensions["finder.base_map"],
+                           checklist=CHECKLIST, live=live)
+
+
+def _live_parts(center, url: str):
+    """The page's parts that change with the request: the trip from the searched place, the
+    links that carry the search, and the facts that change with the clock."""
     query, trip = _trip_from_search(center)
-    base = current_app.extensions["finder.base_map"]
-    return render_template("public/center.html", center=center,
-                           facts=listing_state(center, settings()), drug_groups=DRUG_GROUPS,
-                           drug_classes=DRUG_CLASSES, trip=trip, base_map=base,
-                           map_json=_center_map(center, trip),
-                           back_url=url_for("search.results", **_changed(query)) if trip else None,
-                           referral_url=url_for("referral.form", center=center.id,
-                                                **_referral_args(query, trip)),
-                           checklist=CHECKLIST)
+    template = current_app.jinja_env.get_template("public/center_live.html")
+    return template.make_module({
+        "facts": listing_state(center, settings()), "trip": trip,
+        "map_json": _center_map(center, trip, url),
+        "back_url": url_for("search.results", **_changed(query)) if trip else None,
+        "referral_url": url_for("referral.form", center=center.id, **_referral_args(query, trip)),
+    })
 
 
 def _trip_from_search(center):
@@ -62,10 +111,10 @@ def _referral_args(query, trip) -> dict:
     return {k: v for k, v in args.items() if v}
 
 
-def _center_map(center, trip) -> dict:
+def _center_map(center, trip, url: str) -> dict:
     origin = ({"label": trip.place.label, "lat": trip.place.lat, "lon": trip.place.lon}
               if trip else None)
     return map_data(origin, [{"id": center.id, "name": center.name, "locality": center.locality,
                               "lat": center.lat, "lon": center.lon,
                               "distance_km": round(trip.distance_km, 1) if trip else None,
-                              "url": url_for("center.center_page", center_id=center.id)}])
+                              "url": url}])
