@@ -85,11 +85,14 @@ def search(resource_type: str):
     strict = "handling=strict" in request.headers.get("Prefer", "").replace(" ", "")
     page = search_directory(db(), resource_type, params, strict=strict)
 
-    def link_for(offset: int) -> str:  # only the parameters applied (R4 §3.1.1.3)
-        pairs = [*page.applied, *([("_offset", offset)] if offset else [])]
-        return f"{_base_url()}/{resource_type}" + (f"?{urlencode(pairs)}" if pairs else "")
+    base_url = _base_url()
+    applied = urlencode(page.applied)  # written once for every link
 
-    return fhir_response(searchset_text(page, resource_type, base_url=_base_url(),
+    def link_for(offset: int) -> str:  # only the parameters applied (R4 §3.1.1.3)
+        query = "&".join(part for part in (applied, offset and f"_offset={offset}") if part)
+        return f"{base_url}/{resource_type}" + (f"?{query}" if query else "")
+
+    return fhir_response(searchset_text(page, resource_type, base_url=base_url,
                                         link_for=link_for, today=datetime.now(UTC).date(),
                                         stale_months=settings().stale_months))
 
