@@ -20,6 +20,7 @@ LOCATION_DISTANCE = "http://hl7.org/fhir/StructureDefinition/location-distance"
 INCLUDED = {"HealthcareService:location": "Location",
             "HealthcareService:organization": "Organization"}
 TEXTS_KEPT = 2048  # resource texts kept per generation; the least recently served go first
+TEXTS = "fhir.resource_texts"  # their name among what a snapshot keeps
 
 
 def dumps(body) -> str:
@@ -50,6 +51,11 @@ class ResourceTexts:
         return text
 
 
+def _texts(remembered: dict) -> ResourceTexts:
+    texts = remembered.get(TEXTS)
+    return texts if texts is not None else remembered.setdefault(TEXTS, ResourceTexts())
+
+
 def _resource(kind: str, center, today: date, stale_months: int) -> dict:
     if kind == "Organization":
         return organization(center)
@@ -75,8 +81,7 @@ def searchset_text(page: SearchPage, resource_type: str, *, base_url: str,
     """The Bundle for one page as JSON text; `link_for(offset)` gives the URL of the page at
     that offset."""
     today = today or datetime.now(UTC).date()
-    texts = None if page.remembered is None else page.remembered.setdefault(
-        "fhir.resource_texts", ResourceTexts())
+    texts = None if page.remembered is None else _texts(page.remembered)
     our_base = fhir_base()  # our code systems' and extensions' base, inside every resource
 
     def entry(kind, center, search):
