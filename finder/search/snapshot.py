@@ -86,8 +86,9 @@ class DirectorySnapshot:
             np.where(self.accepting[positions], "yes", "no").tolist(), strict=True))
         return list(zip(km.tolist(), rows, strict=True))
 
-    def _fitting(self, box, criteria: Criteria, lat: float, lon: float):
-        """Positions in the box fitting `criteria`, and their spherical km, nearest first."""
+    def _in_box(self, box) -> tuple[int, int, np.ndarray]:
+        """(start, stop, keep): rows start:stop lie in the box's latitudes, keep marks those
+        in its longitudes too."""
         if box is None:
             start, stop, spans = 0, self.size, [(-180.0, 180.0)]
         else:
@@ -98,6 +99,11 @@ class DirectorySnapshot:
         keep = np.zeros(stop - start, dtype=bool)
         for west, east in spans:
             keep |= (lons >= west) & (lons <= east)
+        return start, stop, keep
+
+    def _fitting(self, box, criteria: Criteria, lat: float, lon: float):
+        """Positions in the box fitting `criteria`, and their spherical km, nearest first."""
+        start, stop, keep = self._in_box(box)
         if criteria.drug_class:
             keep &= (self.drugs[start:stop] & _DRUG_BITS.get(criteria.drug_class, 0)) != 0
         if criteria.route:
@@ -153,9 +159,12 @@ class DirectorySnapshot:
         """(ids, geodesic km) of every listing no farther than `km`, nearest first, ties by
         name then id, paused referrals last among similar distances: what find_centers lists
         within a radius when its limit is the whole directory, without building the rows."""
-        box = bounding_box(lat, lon, km * ranking.SLACK)
-        positions, spherical = self._fitting(box, Criteria(), lat, lon)
+        start, _, keep = self._in_box(bounding_box(lat, lon, km * ranking.SLACK))
+        positions = np.flatnonzero(keep) + start
+        spherical = spherical_km(lat, lon, self.lat[positions], self.lon[positions])
         near = spherical <= km * ranking.SLACK
+        if not near.any():  # most places in a small directory: no need to measure
+            return [], []
         positions, spherical = positions[near], spherical[near]
         # one batch, as ranking.rank measures the rows it shows (so the figures are the same)
         geodesic = geodesic_km_many(lat, lon, self.lat[positions], self.lon[positions])
