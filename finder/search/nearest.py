@@ -10,12 +10,14 @@ from finder.geocoding.place import Place
 from finder.search import store
 from finder.search.holder import holder_for
 from finder.search.ranking import (  # noqa: F401 (the search's public names)
+    NOT_TAKING_REFERRALS,
     Criteria,
     Match,
     SearchResult,
     bounding_box,
     find_with,
     geodesic_km,
+    paused_last,
     reach,
     speaks,
 )
@@ -24,19 +26,12 @@ from finder.search.snapshot import StaleSnapshot
 RETRIES = 3
 
 
-NOT_TAKING_REFERRALS = {"paused", "closed"}
-
-
 def paused_after_accepting(matches: list[Match]) -> list[Match]:
     """Among centers at a similar distance (the regional telehealth reach), those whose
     referrals are paused or closed go after the rest: still listed and marked, never hidden."""
-    out, rest = [], list(matches)
-    while rest:
-        far = reach(rest[0].distance_km, True)
-        size = next((i for i, m in enumerate(rest) if m.distance_km > far), len(rest))
-        group, rest = rest[:size], rest[size:]
-        out += sorted(group, key=lambda m: m.center.accepting_referrals in NOT_TAKING_REFERRALS)
-    return out
+    order = paused_last([m.distance_km for m in matches],
+                        [m.center.accepting_referrals in NOT_TAKING_REFERRALS for m in matches])
+    return [matches[i] for i in order]
 
 
 def find_centers(place: Place, *, session: Session, drug_class: str | None = None,
@@ -59,19 +54,29 @@ def find_centers(place: Place, *, session: Session, drug_class: str | None = Non
             radius_km=radius_km, **options)
         centers = store.load_centers(session, [row.id for _, row in ranked])
         return _result(ranked, outside, left_out, centers)
+
+    def answer(snapshot):
+        ranked, outside, left_out = find_with(snapshot.search, *point, limit=limit,
+                                              radius_km=radius_km, **options)
+        return _result(ranked, outside, left_out,
+                       snapshot.centers(session, [row.id for _, row in ranked]))
+
+    return from_snapshot(session, answer)
+
+
+def from_snapshot(session: Session, answer):
+    """answer(snapshot) on this worker's snapshot of the session's database. When a listing
+    it reads is newer there (StaleSnapshot: an edit landed after the last check), it runs again
+    on a rebuilt snapshot, at most RETRIES times."""
     holder = holder_for(session.get_bind())
     snapshot = holder.current()
     for attempt in range(RETRIES + 1):
-        ranked, outside, left_out = find_with(snapshot.search, *point, limit=limit,
-                                              radius_km=radius_km, **options)
         try:
-            centers = snapshot.centers(session, [row.id for _, row in ranked])
-        except StaleSnapshot:  # an edit landed after the last check: search the new directory
+            return answer(snapshot)
+        except StaleSnapshot:
             if attempt == RETRIES:
                 raise
             snapshot = holder.rebuild()
-            continue
-        return _result(ranked, outside, left_out, centers)
 
 
 def _result(ranked, outside, left_out, centers) -> SearchResult:

@@ -20,6 +20,7 @@ GLOBE_KM = 5000.0  # past this, read everything at once
 SLACK = 1.01
 SIMILAR_KM, SIMILAR_FRACTION = 20.0, 0.10  # "similar distance" for regional telehealth-first
 BATCH = 5000  # rows measured up front in one call; any others only when they matter
+NOT_TAKING_REFERRALS = frozenset({"paused", "closed"})
 
 
 def geodesic_km_from(lat: float, lon: float, points: list[tuple[float, float]]) -> list[float]:
@@ -134,6 +135,19 @@ def grow(km: float, found: int, wanted: int) -> float:
     """The next box: as if matches were spread evenly, enough for `wanted`, within 2-8 times."""
     factor = math.sqrt(wanted / found) * 1.3 if found else 4.0
     return max(km * min(max(factor, 2.0), 8.0), 1.0)
+
+
+def paused_last(distances: list[float], paused: list[bool]) -> list[int]:
+    """Positions in listing order once, among listings at a similar distance (the regional
+    telehealth reach of the first of each group), the ones not taking referrals go after the
+    rest: still listed, never hidden."""
+    order, start, count = [], 0, len(distances)
+    while start < count:
+        far = reach(distances[start], True)
+        stop = next((i for i in range(start + 1, count) if distances[i] > far), count)
+        order += sorted(range(start, stop), key=paused.__getitem__)
+        start = stop
+    return order
 
 
 def reach(km: float, regional: bool) -> float:

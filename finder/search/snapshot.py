@@ -5,7 +5,8 @@ one replaces it whole, so a search reads one generation from start to end. Coord
 sorted by latitude (a box is a slice), filters as bitmasks and small category codes. Listing
 details are read by id when a search first shows them, checked against the version the
 snapshot holds (a mismatch means the directory moved on: the caller rebuilds), and remembered
-for the snapshot's life.
+for the snapshot's life; so is what other modules work out from them (`derived`, e.g. the
+FHIR resources as text), which is therefore dropped with the generation it was made from.
 """
 import json
 from array import array
@@ -18,6 +19,7 @@ from sqlalchemy.engine import Connection
 from finder.directory.models import Center, sees_children
 from finder.geocoding.place import EARTH_KM
 from finder.search import ranking
+from finder.search.geodesy import geodesic_km_many
 from finder.search.ranking import Candidate, Criteria, bounding_box
 from finder.vocabulary import DRUG_CLASSES, ROUTES
 
@@ -65,8 +67,10 @@ class DirectorySnapshot:
     languages: dict  # lower-case tag -> row positions
     telehealth: np.ndarray
     accepting: np.ndarray
+    paused: np.ndarray  # referrals paused or closed (listed after the others)
     first_area_km2: float
     details: dict = field(default_factory=dict)
+    derived: dict = field(default_factory=dict)  # name -> what a module keeps per generation
 
     @property
     def size(self) -> int:
@@ -82,8 +86,9 @@ class DirectorySnapshot:
             np.where(self.accepting[positions], "yes", "no").tolist(), strict=True))
         return list(zip(km.tolist(), rows, strict=True))
 
-    def _fitting(self, box, criteria: Criteria, lat: float, lon: float):
-        """Positions in the box fitting `criteria`, and their spherical km, nearest first."""
+    def _in_box(self, box) -> tuple[int, int, np.ndarray]:
+        """(start, stop, keep): rows start:stop lie in the box's latitudes, keep marks those
+        in its longitudes too."""
         if box is None:
             start, stop, spans = 0, self.size, [(-180.0, 180.0)]
         else:
@@ -94,6 +99,11 @@ class DirectorySnapshot:
         keep = np.zeros(stop - start, dtype=bool)
         for west, east in spans:
             keep |= (lons >= west) & (lons <= east)
+        return start, stop, keep
+
+    def _fitting(self, box, criteria: Criteria, lat: float, lon: float):
+        """Positions in the box fitting `criteria`, and their spherical km, nearest first."""
+        start, stop, keep = self._in_box(box)
         if criteria.drug_class:
             keep &= (self.drugs[start:stop] & _DRUG_BITS.get(criteria.drug_class, 0)) != 0
         if criteria.route:
@@ -145,6 +155,30 @@ class DirectorySnapshot:
                 return ranking.rank((lat, lon), pairs, refusing, limit, regional, radius)
             km = ranking.next_box_km(km, needed, int(shown.sum()), limit)
 
+    def within(self, lat: float, lon: float, km: float) -> tuple[list[int], list[float]]:
+        """(ids, geodesic km) of every listing no farther than `km`, nearest first, ties by
+        name then id, paused referrals last among similar distances: what find_centers lists
+        within a radius when its limit is the whole directory, without building the rows."""
+        start, _, keep = self._in_box(bounding_box(lat, lon, km * ranking.SLACK))
+        positions = np.flatnonzero(keep) + start
+        spherical = spherical_km(lat, lon, self.lat[positions], self.lon[positions])
+        near = spherical <= km * ranking.SLACK
+        if not near.any():  # most places in a small directory: no need to measure
+            return [], []
+        positions, spherical = positions[near], spherical[near]
+        # one batch, as ranking.rank measures the rows it shows (so the figures are the same)
+        geodesic = geodesic_km_many(lat, lon, self.lat[positions], self.lon[positions])
+        # ranking.Geodesic.within, for every row at once
+        keep = ((spherical * ranking.SLACK <= km)
+                | ((spherical / ranking.SLACK <= km) & (geodesic <= km)))
+        positions, geodesic = positions[keep].tolist(), geodesic[keep].tolist()
+        names, ids = self.names, self.ids[positions].tolist()
+        order = sorted(range(len(ids)), key=lambda i: (geodesic[i], names[positions[i]], ids[i]))
+        paused = self.paused[positions].tolist()
+        order = [order[i] for i in ranking.paused_last([geodesic[i] for i in order],
+                                                       [paused[i] for i in order])]
+        return [ids[i] for i in order], [geodesic[i] for i in order]
+
     def centers(self, session, ids: list[int]) -> dict[int, Center]:
         """The listings by id, as this snapshot knows them (read once, then remembered).
         Raises StaleSnapshot when the database holds another version of one of them."""
@@ -193,9 +227,10 @@ class _Codes:
             self.values.append(value)
         self.codes.append(code)
 
-    def ruled(self, dtype) -> np.ndarray:
-        """rule(value) for every row added."""
-        table = np.array([self.rule(v) for v in self.values] or [0], dtype=dtype)
+    def ruled(self, dtype, rule=None) -> np.ndarray:
+        """rule(value) for every row added (the codes' own rule unless another is given)."""
+        rule = rule or self.rule
+        table = np.array([rule(v) for v in self.values] or [0], dtype=dtype)
         return table[np.frombuffer(self.codes, dtype=np.int32)] if self.codes else table[:0]
 
     def categories(self) -> tuple[list, np.ndarray]:
@@ -251,4 +286,6 @@ def build_snapshot(connection: Connection, generation: int) -> DirectorySnapshot
         children=children.ruled(bool), ages=ages.categories(), costs=costs.categories(),
         languages={tag: np.array(rows, dtype=np.int64) for tag, rows in spoken.items()},
         telehealth=np.frombuffer(telehealth, dtype=np.int8).astype(bool),
-        accepting=accepting.ruled(bool), first_area_km2=area)
+        accepting=accepting.ruled(bool),
+        paused=accepting.ruled(bool, lambda value: value in ranking.NOT_TAKING_REFERRALS),
+        first_area_km2=area)

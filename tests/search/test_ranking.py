@@ -4,7 +4,7 @@ import math
 import pytest
 
 from finder.geocoding.place import haversine_km
-from finder.search.ranking import Candidate, Criteria, find_with, rank
+from finder.search.ranking import Candidate, Criteria, find_with, paused_last, rank
 
 ORIGIN = (-26.57, 148.79)  # Roma QLD
 
@@ -76,3 +76,14 @@ def test_criteria_on_a_plain_row(criteria, fits):
                               age_min_years=18, age_max_years=65, cost="both",
                               languages=["zh-Hant"], telehealth_preassessment=False)
     assert criteria.admits(listing) is fits
+
+
+@pytest.mark.parametrize("km, paused, expected", [
+    ([], [], []),
+    ([1, 2, 3], [True, False, False], [1, 2, 0]),  # within 20 km of the first: one group
+    ([1, 30, 31], [True, False, False], [0, 1, 2]),  # 30 km is past 1 km's reach
+    ([100, 105, 111, 112], [True, True, False, False], [2, 3, 0, 1]),  # reach of 100 km: 120
+    ([300, 320, 331], [True, False, True], [1, 0, 2]),  # 331 is past 300 km's reach (330)
+])
+def test_paused_referrals_go_last_among_similar_distances(km, paused, expected):
+    assert paused_last(km, paused) == expected

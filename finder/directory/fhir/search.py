@@ -1,7 +1,11 @@
 """FHIR search over the public directory (active listings): parameters in, a page of centers out.
 
-R4 §3.1.1: a near search asks `finder.search.nearest.find_centers` (the one distance search) for
-every active center within the distance and keeps its order; every other search is sorted by id.
+R4 §3.1.1. Answered from the worker's snapshot of the directory (finder.search.snapshot), as
+patient searches are: a near search keeps the order find_centers gives (the one distance
+search), every other search is sorted by id. Filters on the id or the name read the snapshot
+too; only a filter on other fields reads the candidates' rows, and only the page's listings
+are built, so a large directory costs arrays, not objects. `source="sql"` answers the same
+straight from the database (for checks).
 Parameters come as (name, value) pairs. A bad value or an unsupported modifier raises
 SearchRejected (HTTP 400): a modifier changes what a parameter means, so ignoring it would widen
 the result. An unknown parameter is dropped and named in `ignored`, or rejected when `strict`
@@ -9,6 +13,7 @@ the result. An unknown parameter is dropped and named in `ignored`, or rejected 
 """
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from sqlalchemy import func
 from sqlmodel import Session, select
@@ -33,7 +38,8 @@ from finder.directory.fhir.values import (
 from finder.directory.models import Center
 from finder.fhir import identifier_system
 from finder.geocoding.place import Place
-from finder.search.nearest import find_centers
+from finder.search.nearest import find_centers, from_snapshot
+from finder.search.snapshot import DirectorySnapshot, StaleSnapshot
 
 __all__ = ["FILTERS", "SearchPage", "SearchRejected", "search_directory", "parse_near"]
 
@@ -54,6 +60,11 @@ SUMMARIES = ("count", "false")  # _summary values served; false is the full reso
 ACTIVE = ("true", "false")
 
 Test = Callable[[Center], bool]
+# Filters that read only a listing's id, name and status: the snapshot answers them alone.
+LIGHT = frozenset({"_id", "identifier", "organization", "active", "specialty", "service-type",
+                   "name"})
+ROWS_BY_ID = 5000  # up to this many candidates, their rows are read by id; past it, all rows
+BATCH_ROWS = 2000
 
 
 @dataclass
@@ -66,6 +77,16 @@ class SearchPage:
     ignored: list[str] = field(default_factory=list)  # "name=value" of parameters dropped
     applied: list[tuple[str, str]] = field(default_factory=list)  # for the self link
     distances: dict[int, float] = field(default_factory=dict)  # center id → km (near only)
+    # where the page's snapshot generation keeps worked-out values (resource texts); None:
+    # nothing is kept (the SQL path)
+    remembered: dict | None = None
+
+
+class Listed(NamedTuple):
+    """What the light filters read of an active listing: the snapshot holds it for each."""
+    id: int
+    name: str
+    status: str = "active"
 
 
 def _any_of(value: str, test: Callable[[str], bool]) -> bool:
@@ -129,34 +150,41 @@ def _filter(resource_type: str, name: str, value: str) -> Test | Near:
     return parse_near(value)
 
 
-def search_directory(session: Session, resource_type: str, params: list[tuple[str, str]], *,
-                     strict: bool = False) -> SearchPage:
-    """The page of active centers a search asks for, with the total before paging.
+@dataclass
+class _Plan:
+    """A parsed search: what to match, then which page to show."""
+    light: list[Test] = field(default_factory=list)  # read only id, name and status
+    heavy: list[Test] = field(default_factory=list)  # read other fields of the listing
+    near: Near | None = None
+    count: int = DEFAULT_COUNT
+    offset: int = 0
+    includes: list[str] = field(default_factory=list)
+    ignored: list[str] = field(default_factory=list)
+    applied: list[tuple[str, str]] = field(default_factory=list)
 
-    `_count=0` and `_summary=count` give the total and no centers."""
-    known = FILTERS[resource_type]
-    tests, near, includes, ignored, applied = [], None, [], [], []
-    count, offset = DEFAULT_COUNT, 0
+
+def _plan(resource_type: str, params: list[tuple[str, str]], strict: bool) -> _Plan:
+    known, plan = FILTERS[resource_type], _Plan()
 
     def unsupported(name, value, why):
         if strict:
             raise SearchRejected(f"{name}={value}: {why} (see /fhir/metadata for what this "
                                  "server supports)")
-        ignored.append(f"{name}={value}")
+        plan.ignored.append(f"{name}={value}")
 
     for name, value in params:
         base = name.partition(":")[0]
         if name == "_count":
-            count = whole_number("_count", value, 0, MAX_COUNT)
+            plan.count = whole_number("_count", value, 0, MAX_COUNT)
         elif name == "_offset":
-            offset = whole_number("_offset", value, 0, 1_000_000)
+            plan.offset = whole_number("_offset", value, 0, 1_000_000)
             continue
         elif name == "_format":
             pass
         elif name == "_summary":  # a value it cannot honour would change the answer: 400
             if value not in SUMMARIES:
                 raise SearchRejected(f"_summary={value} is not served (only count or false)")
-            count = 0 if value == "count" else count
+            plan.count = 0 if value == "count" else plan.count
         elif base not in known:
             unsupported(name, value, f"{base} is not a search parameter of {resource_type}")
             continue
@@ -166,21 +194,91 @@ def search_directory(session: Session, resource_type: str, params: list[tuple[st
             if value not in INCLUDES:
                 unsupported(name, value, f"only {' and '.join(INCLUDES)} can be included")
                 continue
-            includes.append(value)
+            plan.includes.append(value)
         else:
             found = _filter(resource_type, name, value)
             if isinstance(found, Near):
-                near = found
+                plan.near = found
             else:
-                tests.append(found)
-        applied.append((name, value))
-    centers, distances = _candidates(session, near)
-    found = [c for c in centers if all(test(c) for test in tests)]
-    return SearchPage(found[offset:offset + count], len(found), offset, count,
-                      tuple(dict.fromkeys(includes)), ignored, applied, distances)
+                (plan.light if base in LIGHT else plan.heavy).append(found)
+        plan.applied.append((name, value))
+    return plan
 
 
-def _candidates(session: Session, near: Near | None) -> tuple[list[Center], dict[int, float]]:
+def search_directory(session: Session, resource_type: str, params: list[tuple[str, str]], *,
+                     strict: bool = False, source: str = "snapshot") -> SearchPage:
+    """The page of active centers a search asks for, with the total before paging.
+
+    `_count=0` and `_summary=count` give the total and no centers. A listing edited while
+    the page is read makes the snapshot rebuild and the search run again."""
+    plan = _plan(resource_type, params, strict)
+    if source == "sql":
+        centers, distances = _candidates_sql(session, plan.near)
+        found = [c for c in centers if all(test(c) for test in plan.light + plan.heavy)]
+        return _page(plan, found[plan.offset:plan.offset + plan.count], len(found), distances)
+    return from_snapshot(session, lambda snapshot: _snapshot_page(session, snapshot, plan))
+
+
+def _page(plan: _Plan, centers: list, total: int, distances: dict, remembered=None):
+    return SearchPage(centers, total, plan.offset, plan.count, tuple(dict.fromkeys(plan.includes)),
+                      plan.ignored, plan.applied, distances, remembered)
+
+
+def _snapshot_page(session: Session, snapshot: DirectorySnapshot, plan: _Plan) -> SearchPage:
+    if plan.near is None:
+        ids, km = sorted(snapshot.ids.tolist()), None
+    else:
+        ids, km = snapshot.within(plan.near.lat, plan.near.lon, plan.near.km)
+    if plan.light:
+        names = snapshot.names
+        rows = map(Listed, ids, [names[p] for p in snapshot.positions(ids).tolist()]
+                   if ids else [])
+        ids, km = _kept(ids, km, [all(test(row) for test in plan.light) for row in rows])
+    if plan.heavy:
+        passing = _passing(session, snapshot, ids, plan.heavy)
+        ids, km = _kept(ids, km, [i in passing for i in ids])
+    shown = ids[plan.offset:plan.offset + plan.count]
+    centers = snapshot.centers(session, shown) if shown else {}
+    distances = ({} if km is None else
+                 dict(zip(shown, km[plan.offset:plan.offset + plan.count], strict=True)))
+    return _page(plan, [centers[i] for i in shown], len(ids), distances, snapshot.derived)
+
+
+def _kept(ids: list[int], km: list[float] | None, kept: list[bool]):
+    """The ids (and their distances, if any) marked kept."""
+    ids = [i for i, keep in zip(ids, kept, strict=True) if keep]
+    return ids, None if km is None else [d for d, keep in zip(km, kept, strict=True) if keep]
+
+
+def _passing(session: Session, snapshot: DirectorySnapshot, ids: list[int],
+             tests: list[Test]) -> set[int]:
+    """The ids among `ids` whose whole listing passes every test. Rows are read a batch at a
+    time and not kept. Raises StaleSnapshot when one is not as the snapshot has it."""
+    if not ids:
+        return set()
+    versions = dict(zip(ids, snapshot.versions[snapshot.positions(ids)].tolist(), strict=True))
+    query = select(Center.__table__).where(Center.status == "active")
+    if len(ids) <= ROWS_BY_ID:
+        query = query.where(Center.id.in_(ids))
+    passing, seen = set(), 0
+    for batch in session.execute(query.execution_options(yield_per=BATCH_ROWS)).partitions():
+        for row in batch:
+            version = versions.get(row.id)
+            if version is None:
+                continue
+            if version != row.version:
+                raise StaleSnapshot
+            seen += 1
+            # a plain object built without validation (the row is the table's own)
+            center = Center.model_construct(**row._mapping)
+            if all(test(center) for test in tests):
+                passing.add(row.id)
+    if seen != len(versions):
+        raise StaleSnapshot
+    return passing
+
+
+def _candidates_sql(session: Session, near: Near | None) -> tuple[list[Center], dict[int, float]]:
     if near is None:
         return list(session.exec(select(Center).where(Center.status == "active")
                                  .order_by(Center.id)).all()), {}
@@ -188,6 +286,7 @@ def _candidates(session: Session, near: Near | None) -> tuple[list[Center], dict
                           .where(Center.status == "active")).one()
     place = Place(label="near", lat=near.lat, lon=near.lon, country="", kind="coordinates",
                   source="fhir")
-    result = find_centers(place, session=session, radius_km=near.km, limit=max(1, active))
+    result = find_centers(place, session=session, radius_km=near.km, limit=max(1, active),
+                          source="sql")
     matches = [m for m in result.matches if not m.outside_radius]  # none beyond the distance
     return [m.center for m in matches], {m.center.id: m.distance_km for m in matches}

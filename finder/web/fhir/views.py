@@ -1,5 +1,5 @@
 """/fhir: the directory as read-only FHIR R4 (JSON). Errors are OperationOutcomes."""
-import json
+from datetime import UTC, datetime
 from urllib.parse import urlencode
 
 from flask import Blueprint, Response, request
@@ -14,7 +14,7 @@ from finder.directory.fhir.search import (
     SearchRejected,
     search_directory,
 )
-from finder.directory.fhir.searchset import searchset_bundle
+from finder.directory.fhir.searchset import dumps, searchset_text
 from finder.directory.fhir.values import DATE, ID, NEAR, REFERENCE, listed
 from finder.fhir import fhir_base
 from finder.web.core.context import db, settings
@@ -26,9 +26,9 @@ JSON_FORMATS = ("json", "application/json", FHIR_JSON)
 KNOWN_TYPES = ", ".join(RESOURCE_BUILDERS)
 
 
-def fhir_response(body: dict, status: int = 200) -> Response:
-    return Response(json.dumps(body, ensure_ascii=False, separators=(",", ":")), status,
-                    mimetype=FHIR_JSON)
+def fhir_response(body: dict | str, status: int = 200) -> Response:
+    """A resource (or its JSON text, already written) as application/fhir+json."""
+    return Response(body if isinstance(body, str) else dumps(body), status, mimetype=FHIR_JSON)
 
 
 def _base_url() -> str:
@@ -85,13 +85,16 @@ def search(resource_type: str):
     strict = "handling=strict" in request.headers.get("Prefer", "").replace(" ", "")
     page = search_directory(db(), resource_type, params, strict=strict)
 
-    def link_for(offset: int) -> str:  # only the parameters applied (R4 §3.1.1.3)
-        pairs = [*page.applied, *([("_offset", offset)] if offset else [])]
-        return f"{_base_url()}/{resource_type}" + (f"?{urlencode(pairs)}" if pairs else "")
+    base_url = _base_url()
+    applied = urlencode(page.applied)  # written once for every link
 
-    return fhir_response(searchset_bundle(page, resource_type, base_url=_base_url(),
-                                          link_for=link_for,
-                                          stale_months=settings().stale_months))
+    def link_for(offset: int) -> str:  # only the parameters applied (R4 §3.1.1.3)
+        query = "&".join(part for part in (applied, offset and f"_offset={offset}") if part)
+        return f"{base_url}/{resource_type}" + (f"?{query}" if query else "")
+
+    return fhir_response(searchset_text(page, resource_type, base_url=base_url,
+                                        link_for=link_for, today=datetime.now(UTC).date(),
+                                        stale_months=settings().stale_months))
 
 
 @bp.get("/<resource_type>/<resource_id>")
