@@ -3,7 +3,7 @@ the link), directions, the referral and what to tell the GP, and a way back to t
 
 The listing is read from the worker's directory snapshot (finder.search.holder), which follows
 the directory generation, and its page is rendered once per listing version
-(finder.web.directory.page_frames); each request renders only what its query string and the
+(finder.web.core.frames); each request renders only what its query string and the
 clock change, and fills it in."""
 from flask import (
     Blueprint,
@@ -26,7 +26,7 @@ from finder.search.snapshot import StaleSnapshot
 from finder.search.trip import trip_to
 from finder.vocabulary import DRUG_CLASSES, DRUG_GROUPS
 from finder.web.core.context import db, geocoder, settings
-from finder.web.directory.page_frames import frame_for
+from finder.web.core.frames import frame_for
 from finder.web.directory.present import listing_state
 from finder.web.search.query import read_search_query
 

@@ -4,7 +4,7 @@ A card is mostly the listing (its hospital, department, wait, cost, classes, age
 phone), which changes only with the listing; a search adds its number, its distance, links
 carrying the search onward and what changes with the clock ("open now", freshness). Rendering
 the whole card each time was a third of a results page's cost. So the card template is
-rendered once per listing version (finder.web.core.slots) and each search fills in its own
+rendered once per listing version (finder.web.core.frames) and each search fills in its own
 values, escaped.
 """
 from dataclasses import dataclass
@@ -12,12 +12,11 @@ from dataclasses import dataclass
 from markupsafe import Markup
 
 from finder.vocabulary import DRUG_CLASSES
+from finder.web.core.frames import FramedTemplate
 from finder.web.core.memo import remembered
-from finder.web.core.slots import SlottedTemplate
 from finder.web.directory.present import listing_state
 
-CARD = SlottedTemplate("search/_card.html", ("number", "url", "distance", "beyond", "referral",
-                                             "opening", "freshness"))
+CARD = FramedTemplate("search/_card.html")
 BEYOND = Markup(" (beyond your maximum distance)")
 OPENING = Markup('<p class="card-opening">'), Markup("</p>")
 

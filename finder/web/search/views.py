@@ -8,7 +8,7 @@ from finder.search.maps import build_base_map, map_data
 from finder.search.service import SearchOutcome, SearchQuery, run_search
 from finder.search.travel import REMOTENESS_WORDS, worth_showing
 from finder.web.core.context import db, geocoder, settings
-from finder.web.core.slots import SlottedTemplate
+from finder.web.core.frames import FramedTemplate
 from finder.web.search.cache import cached
 from finder.web.search.cards import CardSlots, card_html, clock_facts, km
 from finder.web.search.query import read_search_form
@@ -94,7 +94,7 @@ def _page(outcome: SearchOutcome) -> dict:
 
 
 TYPED = ("location", "lat", "lon", "drug", "age")
-SEARCH_FORM = SlottedTemplate("public/search_form.html", TYPED)
+SEARCH_FORM = FramedTemplate("public/search_form.html")
 
 
 def _search_form(form: dict):

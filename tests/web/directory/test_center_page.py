@@ -126,7 +126,7 @@ def test_a_flashed_message_is_shown_once(app, client, make_center):
 
 
 def test_listing_text_cannot_pose_as_a_part_of_the_page(client, make_center):
-    from finder.web.directory.page_frames import MARKERS
+    from finder.web.core.frames import MARKERS
 
     forged = str(MARKERS.badge)
     center = make_center(name=f"Forged {forged} Clinic", referral_process=forged)

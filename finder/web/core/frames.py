@@ -1,0 +1,105 @@
+"""Pages and fragments rendered once, with the per-request parts filled in later.
+
+Much of a page is the same for every request that shares a few facts (a listing's version,
+the filters chosen); a handful of parts change per request (what the query string carries,
+what changes with the clock, a result's number). The page is rendered with a marker in place
+of each such part and its text cut at the markers; that frame is kept (beside the snapshot
+generation it was read from, or in the app's memory under a key naming what it depends on)
+and each request fills in its own parts. A marker starts with "<", which escaped text never
+contains, and carries a token drawn once per process, so no listing can forge one.
+"""
+import re
+import secrets
+import threading
+import weakref
+
+from flask import render_template
+from markupsafe import Markup, escape
+
+from finder.web.core.memo import remembered
+
+KEPT = 256  # pages remembered per snapshot (~6 KB each); past that the memory starts again
+
+
+class Markers:
+    """Stands in for the per-request parts while a frame is rendered: `markers.name` is the
+    marker of the part `name`."""
+
+    def __init__(self):
+        self._token = secrets.token_hex(8)
+        self.pattern = re.compile(rf"<!--part:{self._token}:(\w+)-->")
+
+    def __getattr__(self, name: str) -> Markup:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return Markup("<!--part:{}:{}-->").format(self._token, name)
+
+
+MARKERS = Markers()
+
+
+class Frame:
+    """A page's text cut at its markers: even items are the page's own text, odd ones the
+    names of the parts to fill in."""
+
+    __slots__ = ("pieces",)
+
+    def __init__(self, html: str):
+        self.pieces = MARKERS.pattern.split(html)
+
+    def fill(self, parts) -> str:
+        """The whole page, each marker replaced by `parts.<name>` (Markup, or text already
+        escaped)."""
+        pieces = self.pieces.copy()
+        for i in range(1, len(pieces), 2):
+            pieces[i] = getattr(parts, pieces[i])
+        return "".join(pieces)
+
+
+_frames: "weakref.WeakKeyDictionary[object, dict]" = weakref.WeakKeyDictionary()
+_lock = threading.Lock()
+
+
+def frame_for(snapshot, key: tuple, render) -> Frame:
+    """The frame kept for `key` beside `snapshot`, rendered by `render()` (called with the
+    markers) the first time. The key must name everything the frame depends on besides the
+    snapshot (the listing's id and version, the app's URL prefix)."""
+    kept = _frames.get(snapshot)
+    if kept is None:
+        with _lock:
+            kept = _frames.setdefault(snapshot, {})
+    frame = kept.get(key)
+    if frame is None:
+        frame = Frame(render(MARKERS))
+        if len(kept) >= KEPT:
+            kept.clear()
+        kept[key] = frame
+    return frame
+
+
+class _Escaped:
+    """Values by name, escaped (Markup kept as it is): what a frame is filled with."""
+
+    __slots__ = ("values",)
+
+    def __init__(self, values: dict):
+        self.values = values
+
+    def __getattr__(self, name: str) -> Markup:
+        return escape(self.values[name])
+
+
+class FramedTemplate:
+    """A template kept as a frame per key in the app's memory (finder.web.core.memo), for
+    fragments that depend on the app's data rather than on one snapshot."""
+
+    def __init__(self, template: str):
+        self.template = template
+
+    def render(self, key, values: dict, **context) -> Markup:
+        """The template for `key` (rendered with `context` and `slot` = the markers the first
+        time), each marker filled with its value from `values`."""
+        frame = remembered(f"finder.frames:{self.template}", key, lambda: Frame(
+            render_template(self.template, slot=MARKERS, **context)))
+        # the frame is the autoescaped template's own output; the values are escaped
+        return Markup(frame.fill(_Escaped(values)))  # noqa: S704
