@@ -145,21 +145,24 @@ def _origins(env) -> tuple[str, ...]:
     return tuple(o.rstrip("/") for o in origins)
 
 
-def _ratelimit_storage(env, instance_path: Path) -> str:
-    """Where rate-limit counts live: redis:// (shared by every host), else a SQLite file in
-    instance/ that every worker on this host shares. memory:// is refused: each worker would
-    count alone, multiplying every limit by the number of workers."""
+def _ratelimit_storage(env, instance_path: Path, database_url: str) -> str:
+    """Where rate-limit counts live, shared by every process that serves the app: redis://
+    when set; else the app's own PostgreSQL database (every replica on every host uses it);
+    else, on SQLite (one host), a SQLite file in instance/. memory:// is refused: each worker
+    would count alone, multiplying every limit by the number of workers."""
     uri = env.get("FINDER_RATELIMIT_STORAGE_URI", "").strip()
     if not uri:
+        if urlparse(database_url).scheme.startswith("postgresql"):
+            return database_url
         return f"sqlite://{instance_path.resolve() / 'ratelimits.sqlite'}"
     scheme = urlparse(uri).scheme
     if scheme == "memory":
         raise SettingsError("FINDER_RATELIMIT_STORAGE_URI=memory:// counts per worker process; "
                             "leave it unset (a file in instance/ shared by all workers) or use "
                             "redis://… (shared by all hosts)")
-    if scheme not in ("redis", "rediss", "sqlite"):
-        raise SettingsError(f"FINDER_RATELIMIT_STORAGE_URI must be redis://… or sqlite:///path; "
-                            f"got {uri!r}")
+    if scheme not in ("redis", "rediss", "sqlite", "postgresql", "postgresql+psycopg"):
+        raise SettingsError(f"FINDER_RATELIMIT_STORAGE_URI must be redis://…, sqlite:///path or "
+                            f"the PostgreSQL database's URL; got {uri!r}")
     return uri
 
 
@@ -210,12 +213,12 @@ def load_settings(env: dict | None = None) -> Settings:
     country = env.get("FINDER_DEFAULT_COUNTRY", "AU").strip().upper()
     if len(country) != 2 or not country.isalpha():
         raise SettingsError(f"FINDER_DEFAULT_COUNTRY must be a two-letter country code; got {country!r}")
-    ratelimit = _ratelimit_storage(env, instance_path)
     gazetteer = env.get("FINDER_GAZETTEER_PATH", "").strip()
     smtp_url = env.get("FINDER_SMTP_URL", "").strip()
     if smtp_url and (problem := check_smtp_url(smtp_url)):
         raise SettingsError(f"FINDER_SMTP_URL {problem}")
     database_url = _database_url(env, instance_path)
+    ratelimit = _ratelimit_storage(env, instance_path, database_url)
     https = _bool(env, "FINDER_HTTPS")
     return Settings(
         database_url=database_url,

@@ -8,7 +8,7 @@ from pathlib import Path
 from sqlalchemy import column, inspect, select, table
 
 ROOT = Path(__file__).resolve().parent.parent
-HEAD = "0004_directory_generation"  # the newest revision in migrations/versions
+HEAD = "0005_rate_limit_counters"  # the newest revision in migrations/versions
 VERSION_TABLE = table("alembic_version", column("version_num"))
 
 

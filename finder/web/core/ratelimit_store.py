@@ -1,9 +1,10 @@
-"""A rate-limit store every worker process on the host shares: one small SQLite file in
-instance/ (`sqlite:///<path>` as FINDER_RATELIMIT_STORAGE_URI, the default without Redis).
+"""Rate-limit stores every worker process shares, without Redis: one small SQLite file in
+instance/ (`sqlite:///<path>`, the default on SQLite: every worker of the host), or the app's
+own PostgreSQL database (the default on PostgreSQL: every replica on every host).
 
-Flask-Limiter's in-memory store counts per process: with two workers an attacker gets twice the
+An in-memory store counts per process: with two workers an attacker gets twice the
 tries. Here each hit is one atomic upsert (INSERT … ON CONFLICT … RETURNING), so parallel hits
-from any process see one count. Replicas on several hosts need redis:// instead.
+from any process see one count.
 """
 import os
 import sqlite3
@@ -24,6 +25,14 @@ ON CONFLICT (key) DO UPDATE SET
     expires = CASE WHEN expires <= :now THEN excluded.expires ELSE expires END
 RETURNING hits"""
 PURGE_EVERY = 200  # increments between removals of expired counters
+PG_INCREMENT = """
+INSERT INTO rate_limit_counter (key, hits, expires) VALUES (%(key)s, %(amount)s, %(now)s + %(expiry)s)
+ON CONFLICT (key) DO UPDATE SET
+    hits = CASE WHEN rate_limit_counter.expires <= %(now)s THEN excluded.hits
+                ELSE rate_limit_counter.hits + excluded.hits END,
+    expires = CASE WHEN rate_limit_counter.expires <= %(now)s THEN excluded.expires
+                   ELSE rate_limit_counter.expires END
+RETURNING hits"""
 
 
 class SharedFileStorage(Storage):
@@ -84,3 +93,66 @@ class SharedFileStorage(Storage):
 
     def clear(self, key: str) -> None:
         self._db().execute("DELETE FROM counter WHERE key = ?", (key,))
+
+
+class SharedDatabaseStorage(Storage):
+    """The counters in the app's PostgreSQL database (table rate_limit_counter, made by the
+    migrations): each hit one atomic upsert, autocommitted, so replicas on any host count
+    together. FINDER_RATELIMIT_STORAGE_URI may name the database URL itself."""
+
+    STORAGE_SCHEME = ["postgresql", "postgresql+psycopg"]
+
+    def __init__(self, uri: str | None = None, wrap_exceptions: bool = False, **options):
+        super().__init__(uri, wrap_exceptions=wrap_exceptions, **options)
+        self.dsn = (uri or "").replace("postgresql+psycopg://", "postgresql://", 1)
+        self._local = threading.local()
+        self._increments = 0
+
+    @property
+    def base_exceptions(self):
+        import psycopg
+
+        return psycopg.Error
+
+    def _db(self):
+        """One autocommitting connection per thread and process (never a parent's)."""
+        import psycopg
+
+        owner = (os.getpid(), threading.get_ident())
+        if getattr(self._local, "owner", None) != owner:
+            self._local.connection = psycopg.connect(self.dsn, autocommit=True)
+            self._local.owner = owner
+        return self._local.connection
+
+    def incr(self, key: str, expiry: int, amount: int = 1) -> int:
+        now = time.time()
+        db = self._db()
+        hits = db.execute(PG_INCREMENT, {"key": key, "amount": amount, "now": now,
+                                         "expiry": expiry}).fetchone()[0]
+        self._increments += 1
+        if self._increments % PURGE_EVERY == 0:
+            db.execute("DELETE FROM rate_limit_counter WHERE expires <= %s", (now,))
+        return hits
+
+    def get(self, key: str) -> int:
+        row = self._db().execute("SELECT hits FROM rate_limit_counter WHERE key = %s AND "
+                                 "expires > %s", (key, time.time())).fetchone()
+        return row[0] if row else 0
+
+    def get_expiry(self, key: str) -> float:
+        row = self._db().execute("SELECT expires FROM rate_limit_counter WHERE key = %s AND "
+                                 "expires > %s", (key, time.time())).fetchone()
+        return row[0] if row else time.time()
+
+    def check(self) -> bool:
+        try:
+            self._db().execute("SELECT 1").fetchone()
+        except Exception:  # any failure means "not answering"
+            return False
+        return True
+
+    def reset(self) -> int | None:
+        return self._db().execute("DELETE FROM rate_limit_counter").rowcount
+
+    def clear(self, key: str) -> None:
+        self._db().execute("DELETE FROM rate_limit_counter WHERE key = %s", (key,))

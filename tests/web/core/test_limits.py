@@ -70,6 +70,34 @@ def test_the_shared_store_forgets_an_expired_window(tmp_path):
     assert store.incr("k", 1) == 1
 
 
+def test_without_redis_on_postgresql_the_counts_live_in_the_database(tmp_path):
+    url = "postgresql+psycopg://finder@db.example.org:5432/finder"
+    settings = load_settings({"FINDER_INSTANCE_PATH": str(tmp_path), "FINDER_DATABASE_URL": url})
+    assert settings.ratelimit_storage_uri == url  # every replica on every host counts there
+    redis = load_settings({"FINDER_INSTANCE_PATH": str(tmp_path), "FINDER_DATABASE_URL": url,
+                           "FINDER_RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/0"})
+    assert redis.ratelimit_storage_uri == "redis://127.0.0.1:6379/0"
+
+
+@pytest.mark.postgres
+def test_the_database_store_counts_atomically_across_threads_and_connections():
+    from limits.storage import storage_from_string
+
+    from tests.conftest import PG_URL, _reset_postgres
+
+    if not PG_URL:
+        pytest.skip("TEST_DATABASE_URL not set")
+    _reset_postgres(PG_URL)
+    stores = [storage_from_string(PG_URL) for _ in range(4)]  # as four worker processes would
+    stores[0].reset()
+    with ThreadPoolExecutor(8) as pool:
+        counts = list(pool.map(lambda i: stores[i % 4].incr("k", 60), range(200)))
+    assert sorted(counts) == list(range(1, 201))
+    assert stores[1].get("k") == 200 and stores[2].get_expiry("k") > time.time()
+    stores[3].clear("k")
+    assert stores[0].get("k") == 0 and stores[0].check()
+
+
 def test_without_redis_the_default_store_is_a_file_every_worker_shares(tmp_path):
     settings = load_settings({"FINDER_INSTANCE_PATH": str(tmp_path)})
     assert settings.ratelimit_storage_uri == f"sqlite://{tmp_path.resolve()}/ratelimits.sqlite"
