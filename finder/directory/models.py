@@ -428,3 +428,13 @@ class DirectoryGeneration(SQLModel, table=True):
 
     id: int = Field(default=1, primary_key=True)
     generation: int = Field(default=0)
+
+
+class RateLimitCounter(SQLModel, table=True):
+    """Rate-limit counts in the app's database when no Redis is set, so every replica counts
+    together (written with plain SQL by finder.web.core.ratelimit_store)."""
+    __tablename__ = "rate_limit_counter"
+
+    key: str = Field(primary_key=True, max_length=400)
+    hits: int
+    expires: float = Field(index=True)  # when the window ends (Unix seconds)
