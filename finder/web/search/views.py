@@ -100,9 +100,14 @@ SEARCH_FORM = FramedTemplate("public/search_form.html")
 def _search_form(form: dict):
     """The form rendered once per choice of filters; what was typed filled in per search."""
     chosen = tuple((name, value) for name, value in form.items() if name not in TYPED)
-    typed = {name: "" if form[name] is None else form[name] for name in TYPED}
-    return SEARCH_FORM.render((chosen, form["age"] is not None), typed, form=form, errors=None,
-                              location_error=None)
+    return SEARCH_FORM.render((chosen, form["age"] is not None), typed_values(form), form=form,
+                              errors=None, location_error=None)
+
+
+@bp.app_template_global()
+def typed_values(form: dict) -> dict:
+    """What was typed into the form's text fields, as the form shows it (nothing as "")."""
+    return {name: "" if form.get(name) is None else form[name] for name in TYPED}
 
 
 def _center_urls(center_ids: list[int], context: dict) -> dict[int, str]:
