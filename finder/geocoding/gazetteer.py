@@ -4,7 +4,6 @@
 `open_gazetteer` opens it read-only in milliseconds, holding only small lazy name lists for
 fuzzy matching. Nothing here parses the big source files per request.
 """
-import math
 import re
 import sqlite3
 import threading
@@ -22,7 +21,8 @@ from finder.geocoding.parse import (
     parse_query,
     prefix_words,
 )
-from finder.geocoding.place import Place, haversine_km
+from finder.geocoding.place import Place
+from finder.geocoding.points import PlacePoints
 
 __all__ = ["SCHEMA_VERSION", "build_gazetteer", "gazetteer_is_current", "open_gazetteer",
            "Gazetteer", "GeocodeResult"]
@@ -37,9 +37,6 @@ _PLACE_COLUMNS = "id, label, country, region, postcode, lat, lon, population, re
 _JOINED_PLACE_COLUMNS = ", ".join(f"p.{column}" for column in _PLACE_COLUMNS.split(", "))
 # The only text put into SQL is the column list above; every value is a ? parameter.
 _SELECT_PLACES = f"SELECT {_PLACE_COLUMNS} FROM place"  # noqa: S608
-_SELECT_IN_BOX = _SELECT_PLACES + (  # noqa: S608
-    " WHERE id IN (SELECT id FROM place_box"
-    " WHERE max_lat >= ? AND min_lat <= ? AND max_lon >= ? AND min_lon <= ?)")
 _SELECT_NAMED = (f"SELECT n.alternate, {_JOINED_PLACE_COLUMNS} FROM name n "  # noqa: S608
                  "JOIN place p ON p.id = n.place_id WHERE n.norm = ? ORDER BY p.id LIMIT 200")
 
@@ -94,6 +91,7 @@ class Gazetteer:
         self.default_country = default_country.upper()
         self._local = threading.local()
         self._names_by_country: dict[str, list[str]] = {}
+        self._points: PlacePoints | None = None
         self._db().execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
 
     def _db(self) -> sqlite3.Connection:
@@ -136,27 +134,22 @@ class Gazetteer:
         return Place(label, lat, lon, "AU", region, code, "postcode", remoteness)
 
     def at(self, lat: float, lon: float) -> Place:
-        """A coordinates Place, with country/region of the nearest place within ~50 km and
-        the remoteness of the nearest Australian locality within 25 km (one read of the box)."""
-        rows = self._within(lat, lon, 50.0)
-        near = _closest(rows, 50.0)
-        local = _closest(((km, r) for km, r in rows if r[2] == "AU" and r[9] == "locality"), 25.0)
-        return Place(f"{lat:.2f}, {lon:.2f}", lat, lon, near.country if near else "",
-                     near.region if near else None, None, "coordinates",
-                     local.remoteness if local else None, "coordinates")
+        """A coordinates Place, with country/region of the nearest place within 50 km and
+        the remoteness of the nearest Australian locality within 25 km."""
+        points = self.points()
+        positions, km = points.near(lat, lon, 50.0)
+        country, region = points.area_of(positions[0]) if positions.size else ("", None)
+        local = positions[points.au_locality[positions] & (km <= 25.0)]
+        remoteness = points.remoteness_of(local[0]) if local.size else None
+        return Place(f"{lat:.2f}, {lon:.2f}", lat, lon, country, region, None, "coordinates",
+                     remoteness, "coordinates")
 
-    def nearest(self, lat, lon, max_km=50.0, country=None, kind=None) -> Place | None:
-        """The closest place within max_km (optionally of one country/kind), else None."""
-        return _closest(((km, r) for km, r in self._within(lat, lon, max_km)
-                         if (not country or r[2] == country) and (not kind or r[9] == kind)),
-                        max_km)
-
-    def _within(self, lat: float, lon: float, max_km: float) -> list[tuple[float, tuple]]:
-        """(km, row) for the places in the box around the point that reaches max_km."""
-        dlat = max_km / 111.0
-        dlon = min(180.0, dlat / max(0.01, math.cos(math.radians(lat))))
-        rows = self._db().execute(_SELECT_IN_BOX, (lat - dlat, lat + dlat, lon - dlon, lon + dlon))
-        return [(haversine_km(lat, lon, row[5], row[6]), row) for row in rows]
+    def points(self) -> PlacePoints:
+        """Every place's point (read from the file once, 4 MB)."""
+        if self._points is None:
+            self._points = PlacePoints.from_blobs(
+                self._db().execute("SELECT name, data FROM place_point"))
+        return self._points
 
     def suggest(self, text: str, limit: int = 8) -> list[Place]:
         """Places whose words start with what was typed, best first (home country, size)."""
@@ -333,8 +326,3 @@ def _place(row: tuple) -> Place:
     return Place(label, lat, lon, country, region, postcode, kind, remoteness)
 
 
-def _closest(measured, max_km: float) -> Place | None:
-    """The place of the nearest (km, row) within max_km, else None."""
-    best = min(((km, row) for km, row in measured if km <= max_km), default=None,
-               key=lambda pair: pair[0])
-    return _place(best[1]) if best else None

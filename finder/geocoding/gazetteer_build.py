@@ -19,8 +19,9 @@ from pathlib import Path
 
 from finder.geocoding.parse import normalise_name
 from finder.geocoding.place import haversine_km
+from finder.geocoding.points import PlacePoints
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 3: place_point arrays instead of the place_box R-tree
 DATA_DIR = Path(__file__).resolve().parents[2] / "data"
 AU_ADMIN1 = {"01": "ACT", "02": "NSW", "03": "NT", "04": "QLD", "05": "SA", "06": "TAS",
              "07": "VIC", "08": "WA"}
@@ -46,7 +47,7 @@ CREATE TABLE postcode(code TEXT PRIMARY KEY, label TEXT, region TEXT, lat REAL, 
     remoteness INTEGER) WITHOUT ROWID;
 CREATE TABLE qualifier(norm TEXT PRIMARY KEY, country TEXT, region TEXT) WITHOUT ROWID;
 CREATE VIRTUAL TABLE name_fts USING fts5(words, content='', detail='none', prefix='1 2 3');
-CREATE VIRTUAL TABLE place_box USING rtree(id, min_lat, max_lat, min_lon, max_lon);
+CREATE TABLE place_point(name TEXT PRIMARY KEY, data BLOB) WITHOUT ROWID;
 """
 INDEXES = """
 CREATE INDEX name_norm ON name(norm);
@@ -96,6 +97,7 @@ def _write_database(tmp, places, postcode_rows, country_names, us_states, report
         db.execute("PRAGMA synchronous=OFF")
         db.executescript(SCHEMA)
         names = _write_places(db, places, report)
+        db.executemany("INSERT INTO place_point VALUES (?, ?)", PlacePoints.of(places).blobs())
         _write_postcodes(db, postcode_rows)
         _write_qualifiers(db, country_names, us_states)
         db.executescript(INDEXES)
@@ -237,8 +239,6 @@ def _write_places(db: sqlite3.Connection, places: list[dict], report) -> int:
         db.executemany("INSERT INTO place VALUES (?,?,?,?,?,?,?,?,?,?)", [
             (i, p["label"], p["country"], p["region"], p["postcode"], p["lat"], p["lon"],
              p["population"], p["remoteness"], p["kind"]) for i, p in batch])
-        db.executemany("INSERT INTO place_box VALUES (?,?,?,?,?)",
-                       [(i, p["lat"], p["lat"], p["lon"], p["lon"]) for i, p in batch])
         rows = [(norm, p["country"], i, norm != p["norm"])
                 for i, p in batch for norm in sorted(p["names"]) if norm]
         first = names + 1

@@ -4,13 +4,14 @@ Works on any rows carrying id, name, lat, lon, telehealth_preassessment and
 accepting_referrals (the in-memory snapshot's candidates or the SQL prefilter's rows), so the
 order is one rule whichever source supplied them. No database, no Flask.
 """
+import bisect
 import math
 from dataclasses import dataclass
 from typing import NamedTuple
 
 from finder.directory.models import Center, ages_cover, sees_children
 from finder.geocoding.place import EARTH_KM
-from finder.search.geodesy import geodesic_km, geodesic_km_many
+from finder.search.geodesy import geodesic_km
 
 HALF_EQUATOR_KM = math.pi * EARTH_KM  # no two points on the globe are farther apart
 START_KM = 10.0  # the smallest first box
@@ -19,16 +20,7 @@ GLOBE_KM = 5000.0  # past this, read everything at once
 # could rank by geodesic distance inside the box searched by spherical distance.
 SLACK = 1.01
 SIMILAR_KM, SIMILAR_FRACTION = 20.0, 0.10  # "similar distance" for regional telehealth-first
-BATCH = 5000  # rows measured up front in one call; any others only when they matter
 NOT_TAKING_REFERRALS = frozenset({"paused", "closed"})
-
-
-def geodesic_km_from(lat: float, lon: float, points: list[tuple[float, float]]) -> list[float]:
-    """Geodesic km from one point to each of `points` ((lat, lon) pairs), in one call."""
-    if not points:
-        return []
-    lats, lons = zip(*points, strict=True)
-    return geodesic_km_many(lat, lon, lats, lons).tolist()
 
 
 @dataclass(frozen=True)
@@ -182,13 +174,6 @@ class Geodesic:
             self.known[row.id] = geodesic_km(*self.origin, row.lat, row.lon)
         return self.known[row.id]
 
-    def measure_all(self, pairs) -> None:
-        """Measure every pair not yet known in one call (cheaper than one at a time)."""
-        rows = [p[1] for p in pairs if p[1].id not in self.known]
-        rows = list({row.id: row for row in rows}.values())
-        found = geodesic_km_from(*self.origin, [(row.lat, row.lon) for row in rows])
-        self.known.update(zip((row.id for row in rows), found, strict=True))
-
     def within(self, pair, km: float) -> bool:
         return pair[0] * SLACK <= km or (pair[0] / SLACK <= km and self(pair) <= km)
 
@@ -204,8 +189,7 @@ def nearest(pairs: list, k: int, exact: Geodesic) -> list:
     for pair in pairs if k > 0 else ():
         if len(done) >= k and pair[0] / SLACK > done[k - 1][0]:
             break
-        done.append((exact(pair), pair[1]))
-        done.sort(key=_key)
+        bisect.insort(done, (exact(pair), pair[1]), key=_key)
     return done[:k]
 
 
@@ -231,7 +215,6 @@ def rank(origin, shown: list, refusing, limit: int, regional: bool,
     `refusing(farthest)` gives the refusing pairs that might lie within `farthest` km
     (spherical km / SLACK no more than it; every one when it is None), or is None."""
     exact = Geodesic(origin)
-    exact.measure_all(shown[:BATCH])
     if radius is not None:
         shown = [p for p in shown if exact.within(p, radius)]
     ranked = regional_order(shown, limit, exact) if regional else nearest(shown, limit, exact)

@@ -17,7 +17,7 @@ from sqlalchemy import String, cast, select
 from sqlalchemy.engine import Connection
 
 from finder.directory.models import Center, sees_children
-from finder.geocoding.place import EARTH_KM
+from finder.geocoding.points import spherical_km
 from finder.search import ranking
 from finder.search.geodesy import geodesic_km_many
 from finder.search.ranking import Candidate, Criteria, bounding_box
@@ -40,15 +40,6 @@ class StaleSnapshot(Exception):
 
 def _bits(codes_json: str | None, bits: dict) -> int:
     return sum(bits.get(code, 0) for code in set(json.loads(codes_json or "[]")))
-
-
-def spherical_km(lat: float, lon: float, lats: np.ndarray, lons: np.ndarray) -> np.ndarray:
-    """Great-circle km from one point to many (the haversine formula, as
-    finder.geocoding.place.haversine_km computes it for one pair)."""
-    p1, p2 = np.radians(lat), np.radians(lats)
-    a = (np.sin((p2 - p1) / 2) ** 2
-         + np.cos(p1) * np.cos(p2) * np.sin(np.radians(lons - lon) / 2) ** 2)
-    return 2 * EARTH_KM * np.arcsin(np.sqrt(np.minimum(1.0, a)))
 
 
 @dataclass(eq=False)
@@ -166,7 +157,7 @@ class DirectorySnapshot:
         if not near.any():  # most places in a small directory: no need to measure
             return [], []
         positions, spherical = positions[near], spherical[near]
-        # one batch, as ranking.rank measures the rows it shows (so the figures are the same)
+        # every row at once: the same formula as ranking's one pair at a time (equal to 0.01 mm)
         geodesic = geodesic_km_many(lat, lon, self.lat[positions], self.lon[positions])
         # ranking.Geodesic.within, for every row at once
         keep = ((spherical * ranking.SLACK <= km)

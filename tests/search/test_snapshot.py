@@ -10,9 +10,9 @@ from finder.db import build_engine, open_session
 from finder.directory import service as directory
 from finder.directory.generation import read_generation
 from finder.geocoding.place import Place, haversine_km
+from finder.geocoding.points import spherical_km
 from finder.search.holder import SnapshotHolder
 from finder.search.nearest import find_centers
-from finder.search.snapshot import spherical_km
 from tests.conftest import center_data
 
 BRISBANE = Place("Brisbane QLD 4000", -27.47, 153.02, "AU", "QLD", "4000", "locality", 1)
