@@ -55,6 +55,13 @@ class Frame:
             pieces[i] = getattr(parts, pieces[i])
         return "".join(pieces)
 
+    def fill_escaped(self, values: dict) -> str:
+        """The whole page, each marker replaced by `values[name]`, escaped (Markup kept)."""
+        pieces = self.pieces.copy()
+        for i in range(1, len(pieces), 2):
+            pieces[i] = escape(values[pieces[i]])
+        return "".join(pieces)
+
 
 _frames: "weakref.WeakKeyDictionary[object, dict]" = weakref.WeakKeyDictionary()
 _lock = threading.Lock()
@@ -77,29 +84,17 @@ def frame_for(snapshot, key: tuple, render) -> Frame:
     return frame
 
 
-class _Escaped:
-    """Values by name, escaped (Markup kept as it is): what a frame is filled with."""
-
-    __slots__ = ("values",)
-
-    def __init__(self, values: dict):
-        self.values = values
-
-    def __getattr__(self, name: str) -> Markup:
-        return escape(self.values[name])
-
-
 class FramedTemplate:
     """A template kept as a frame per key in the app's memory (finder.web.core.memo), for
     fragments that depend on the app's data rather than on one snapshot."""
 
     def __init__(self, template: str):
-        self.template = template
+        self.template, self.memory = template, f"finder.frames:{template}"
 
     def render(self, key, values: dict, **context) -> Markup:
         """The template for `key` (rendered with `context` and `slot` = the markers the first
         time), each marker filled with its value from `values`."""
-        frame = remembered(f"finder.frames:{self.template}", key, lambda: Frame(
+        frame = remembered(self.memory, key, lambda: Frame(
             render_template(self.template, slot=MARKERS, **context)))
         # the frame is the autoescaped template's own output; the values are escaped
-        return Markup(frame.fill(_Escaped(values)))  # noqa: S704
+        return Markup(frame.fill_escaped(values))  # noqa: S704

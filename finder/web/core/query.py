@@ -163,13 +163,16 @@ def matching(pattern: str, message: str, max_length: int = 200):
                                      "pattern": f"^(?:{pattern})?$"})]
 
 
+@cache
+def _keys(model: type[BaseModel]) -> tuple[str, ...]:
+    """The query keys `model` reads (each field's alias, else its name)."""
+    return tuple(field.alias or name for name, field in model.model_fields.items())
+
+
 def read_query(model: type[BaseModel]) -> Any:
     """request.args validated by `model` (first value of each); 400 naming the first bad one."""
-    raw = {}
-    for name, field in model.model_fields.items():
-        key = field.alias or name
-        if key in request.args:
-            raw[key] = request.args.get(key)
+    args = request.args
+    raw = {key: args.get(key) for key in _keys(model) if key in args}
     try:
         return model.model_validate(raw)
     except ValidationError as invalid:

@@ -7,7 +7,7 @@ the whole card each time was a third of a results page's cost. So the card templ
 rendered once per listing version (finder.web.core.frames) and each search fills in its own
 values, escaped.
 """
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from markupsafe import Markup
 
@@ -18,11 +18,10 @@ from finder.web.directory.present import listing_state
 
 CARD = FramedTemplate("search/_card.html")
 BEYOND = Markup(" (beyond your maximum distance)")
-OPENING = Markup('<p class="card-opening">'), Markup("</p>")
+OPENING = Markup('<p class="card-opening">{}</p>')
 
 
-@dataclass(frozen=True)
-class CardSlots:
+class CardSlots(NamedTuple):
     number: int
     url: str
     distance: str
@@ -33,8 +32,8 @@ class CardSlots:
 
     def values(self) -> dict:
         return {"number": self.number, "url": self.url, "distance": self.distance,
-                "beyond": BEYOND if self.beyond else Markup(), "referral": self.referral,
-                "opening": OPENING[0] + self.opening + OPENING[1] if self.opening else Markup(),
+                "beyond": BEYOND if self.beyond else "", "referral": self.referral,
+                "opening": OPENING.format(self.opening) if self.opening else "",
                 "freshness": self.freshness}
 
 
