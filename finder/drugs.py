@@ -8,7 +8,7 @@ import csv
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from rapidfuzz import fuzz, process
@@ -139,6 +139,7 @@ def _prefix_rank(i: int) -> tuple:
     return (e.name != e.generic, len(key), key)  # the generic's own row, then the shortest
 
 
+@lru_cache(maxsize=1024)  # the answer depends on the text alone; patients type the same few
 def resolve_drug(text: str) -> DrugMatch | None:
     """The one substance this text names, or None when it names none (or is empty or too long).
 

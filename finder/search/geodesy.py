@@ -26,9 +26,7 @@ class _Floats:
     sin, cos, tan, atan, atan2, hypot, radians = (
         math.sin, math.cos, math.tan, math.atan, math.atan2, math.hypot, math.radians)
 
-    @staticmethod
-    def settled(step) -> bool:
-        return step < TOLERANCE
+    settled = TOLERANCE.__gt__  # step < TOLERANCE, without a Python call per iteration
 
 
 class _Arrays:
@@ -43,19 +41,20 @@ class _Arrays:
 def _vincenty_m(m, lat: float, lon: float, lats, lons):
     """(metres, last step) from (lat, lon) to (lats, lons), in the arithmetic of `m`
     (_Floats or _Arrays); the caller measures unsettled or undefined pairs otherwise."""
+    sin, cos, hypot, atan2, settled = m.sin, m.cos, m.hypot, m.atan2, m.settled
     big_l = m.radians((lons - lon + 180.0) % 360.0 - 180.0)
     u1 = math.atan((1 - F) * math.tan(math.radians(lat)))
     sin_u1, cos_u1 = math.sin(u1), math.cos(u1)
     u2 = m.atan((1 - F) * m.tan(m.radians(lats)))
-    sin_u2, cos_u2 = m.sin(u2), m.cos(u2)
+    sin_u2, cos_u2 = sin(u2), cos(u2)
     a1, a2 = cos_u1 * sin_u2, sin_u1 * cos_u2
     ss, cc = sin_u1 * sin_u2, cos_u1 * cos_u2
     lam = big_l
     for _ in range(ITERATIONS):
-        sin_lam, cos_lam = m.sin(lam), m.cos(lam)
-        sin_sigma = m.hypot(cos_u2 * sin_lam, a1 - a2 * cos_lam)
+        sin_lam, cos_lam = sin(lam), cos(lam)
+        sin_sigma = hypot(cos_u2 * sin_lam, a1 - a2 * cos_lam)
         cos_sigma = ss + cc * cos_lam
-        sigma = m.atan2(sin_sigma, cos_sigma)
+        sigma = atan2(sin_sigma, cos_sigma)
         sin_alpha = cc * sin_lam / sin_sigma
         cos2_alpha = 1.0 - sin_alpha * sin_alpha
         cos_2sm = cos_sigma - 2.0 * ss / cos2_alpha
@@ -64,7 +63,7 @@ def _vincenty_m(m, lat: float, lon: float, lats, lons):
             sigma + c * sin_sigma * (cos_2sm + c * cos_sigma * (2.0 * cos_2sm * cos_2sm - 1.0)))
         step = abs(new_lam - lam)
         lam = new_lam
-        if m.settled(step):
+        if settled(step):
             break
     u_sq = cos2_alpha * E2_PRIME
     big_a = 1 + u_sq / 16384 * (4096 + u_sq * (-768 + u_sq * (320 - 175 * u_sq)))

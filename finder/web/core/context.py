@@ -18,6 +18,26 @@ def db() -> Session:
     return g.db_session
 
 
+class _SessionOnFirstUse:
+    """The request's session for code that usually needs none (a search answered from the
+    worker's snapshot): it names the engine without opening a session; anything else opens
+    the request's session (db()) and is done by it."""
+
+    def get_bind(self):
+        return current_app.extensions["finder.engine"]
+
+    def __getattr__(self, name: str):
+        return getattr(db(), name)
+
+
+SESSION_ON_FIRST_USE = _SessionOnFirstUse()
+
+
+def db_when_needed() -> Session:
+    """db(), opened only when first used (see _SessionOnFirstUse)."""
+    return SESSION_ON_FIRST_USE  # type: ignore[return-value]
+
+
 def settings():
     return current_app.config["FINDER"]
 

@@ -13,10 +13,10 @@ import secrets
 import threading
 import weakref
 
-from flask import render_template
+from flask import current_app, render_template, request
 from markupsafe import Markup, escape
 
-from finder.web.core.memo import remembered
+from finder.web.core.memo import memory
 
 KEPT = 256  # pages remembered per snapshot (~6 KB each); past that the memory starts again
 
@@ -93,8 +93,12 @@ class FramedTemplate:
 
     def render(self, key, values: dict, **context) -> Markup:
         """The template for `key` (rendered with `context` and `slot` = the markers the first
-        time), each marker filled with its value from `values`."""
-        frame = remembered(self.memory, key, lambda: Frame(
-            render_template(self.template, slot=MARKERS, **context)))
+        time), each marker filled with its value from `values`. Kept apart per URL prefix
+        (the links in it name it) and never while templates reload (during development)."""
+        if current_app.jinja_env.auto_reload:
+            frame = Frame(render_template(self.template, slot=MARKERS, **context))
+        else:
+            frame = memory(self.memory).recall((request.script_root, key), lambda: Frame(
+                render_template(self.template, slot=MARKERS, **context)))
         # the frame is the autoescaped template's own output; the values are escaped
         return Markup(frame.fill_escaped(values))  # noqa: S704

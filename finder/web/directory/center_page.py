@@ -25,7 +25,7 @@ from finder.search.service import SearchQuery
 from finder.search.snapshot import StaleSnapshot
 from finder.search.trip import trip_to
 from finder.vocabulary import DRUG_CLASSES, DRUG_GROUPS
-from finder.web.core.context import db, geocoder, settings
+from finder.web.core.context import db, db_when_needed, geocoder, settings
 from finder.web.core.frames import frame_for
 from finder.web.directory.present import listing_state
 from finder.web.search.query import read_search_query
@@ -52,16 +52,9 @@ def _listing(center_id: int):
     since the last check) from the database, and the page is then not kept."""
     snapshot = holder_for(current_app.extensions["finder.engine"]).current()
     try:
-        return snapshot.centers(_Session(), [center_id])[center_id], snapshot
+        return snapshot.centers(db_when_needed(), [center_id])[center_id], snapshot
     except StaleSnapshot:
         return directory.get_center(db(), center_id), None
-
-
-class _Session:
-    """The request's session, opened only if the snapshot has to read the listing."""
-
-    def execute(self, *args, **kwargs):
-        return db().execute(*args, **kwargs)
 
 
 def _render(center, live) -> str:

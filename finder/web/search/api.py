@@ -8,10 +8,10 @@ from flask import Blueprint, abort, current_app, jsonify
 from finder.drugs import resolve_drug, suggest_drugs
 from finder.geocoding import GeocodeInputError
 from finder.search.service import run_search
-from finder.web.core.context import db, geocoder, settings
+from finder.web.core.context import db_when_needed, geocoder, settings
 from finder.web.core.errors import error_response
 from finder.web.core.extensions import limiter
-from finder.web.core.memo import remembered
+from finder.web.core.memo import memory
 from finder.web.core.openapi_parts import error_bodies, json_body
 from finder.web.core.query import query_object, query_parameters, read_query
 from finder.web.directory.present import center_public
@@ -80,7 +80,7 @@ def search():
     query = read_search_query()
     if not query.has_place:
         abort(400, "Give a location (a town, suburb or postcode), or lat and lon.")
-    outcome = run_search(query, session=db(), geocoder=geocoder())
+    outcome = run_search(query, session=db_when_needed(), geocoder=geocoder())
     if outcome.place is None:
         status = 400 if outcome.location_invalid else 404
         return error_response(status, outcome.location_error)
@@ -91,8 +91,9 @@ def search():
             "drug": outcome.drug.to_dict() if outcome.drug else None,
             "unknown_drug": outcome.unknown_drug}
     # a finite float's repr and true/false are their JSON text: no encoder call per result
+    listing_text = _listing_texts(now)
     results = ",".join(
-        f'{{"center":{_listing_text(m.center, now)},"distance_km":{round(m.distance_km, 1)!r},'
+        f'{{"center":{listing_text(m.center)},"distance_km":{round(m.distance_km, 1)!r},'
         f'"outside_radius":{"true" if m.outside_radius else "false"}}}' for m in result.matches)
     tail = {"outside_radius": result.outside_radius,
             "left_out_not_accepting": result.left_out_not_accepting,
@@ -101,13 +102,17 @@ def search():
     return current_app.response_class(body, mimetype="application/json")
 
 
-def _listing_text(center, now: datetime) -> str:
+def _listing_texts(now: datetime):
     """The API's listing as JSON text, written once per listing version and minute: what
     changes with the clock (freshness by the day, opening hours by the minute) cannot change
     within one minute, so the text is exact for every request in it. Remembered per app."""
-    key = (center.id, center.version, center.updated_at, int(now.timestamp() // 60))
-    return remembered("finder.listing_json", key, lambda: current_app.json.dumps(
-        center_public(center, settings(), now=now)))
+    kept, minute = memory("finder.listing_json"), int(now.timestamp() // 60)
+    config, dumps = settings(), current_app.json.dumps
+
+    def text(center) -> str:
+        return kept.recall((center.id, center.version, center.updated_at, minute),
+                           lambda: dumps(center_public(center, config, now=now)))
+    return text
 
 
 # --- the OpenAPI description of these operations (merged by finder.web.core.openapi) ----------

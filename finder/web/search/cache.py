@@ -17,7 +17,7 @@ from functools import wraps
 from flask import current_app, request, session
 
 from finder.search.nearest import searched_generation
-from finder.web.core.context import db
+from finder.web.core.context import db_when_needed
 
 ENTRIES = 1024
 ANONYMOUS_SESSION_KEYS = {"csrf_token"}  # a form token in the session says nothing of who it is
@@ -59,7 +59,8 @@ def _conditional(response):
         return response
     response.set_etag(hashlib.sha256(response.get_data()).hexdigest()[:32])
     response.cache_control.no_cache = True
-    return response.make_conditional(request)
+    # only If-None-Match can make it conditional (no Last-Modified, no ranges of a page)
+    return response.make_conditional(request) if request.if_none_match else response
 
 
 def cached(view):
@@ -74,8 +75,10 @@ def cached(view):
         cache = current_app.extensions.setdefault("finder.search_cache", ResponseCache())
         if cache is None or ttl == 0:
             response = current_app.make_response(view(*args, **kwargs))
-            return _conditional(response) if _shareable(response) else response
-        key = (request.path, request.query_string, searched_generation(db()), int(time.time() // ttl))
+            return (_conditional(response) if response.mimetype == "text/html"
+                    and _shareable(response) else response)
+        key = (request.path, request.query_string, searched_generation(db_when_needed()),
+               int(time.time() // ttl))
         hit = cache.get(key)
         if hit is not None:
             body, mimetype = hit

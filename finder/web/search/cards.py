@@ -7,41 +7,25 @@ the whole card each time was a third of a results page's cost. So the card templ
 rendered once per listing version (finder.web.core.frames) and each search fills in its own
 values, escaped.
 """
-from typing import NamedTuple
+from datetime import datetime
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
+from finder.search.nearest import Match
 from finder.vocabulary import DRUG_CLASSES
 from finder.web.core.frames import FramedTemplate
-from finder.web.core.memo import remembered
+from finder.web.core.memo import memory
 from finder.web.directory.present import listing_state
 
 CARD = FramedTemplate("search/_card.html")
 BEYOND = Markup(" (beyond your maximum distance)")
-OPENING = Markup('<p class="card-opening">{}</p>')
 
 
-class CardSlots(NamedTuple):
-    number: int
-    url: str
-    distance: str
-    beyond: bool
-    referral: str
-    opening: str | None
-    freshness: str
-
-    def values(self) -> dict:
-        return {"number": self.number, "url": self.url, "distance": self.distance,
-                "beyond": BEYOND if self.beyond else "", "referral": self.referral,
-                "opening": OPENING.format(self.opening) if self.opening else "",
-                "freshness": self.freshness}
-
-
-def clock_facts(center, settings, now) -> dict:
+def clock_facts(center, settings, now: datetime) -> dict:
     """listing_state (freshness by the day, "open now" by the minute) worked out once per
     listing version and minute: within a minute it cannot change."""
     key = (center.id, center.version, center.updated_at, int(now.timestamp() // 60))
-    return remembered("finder.card_facts", key, lambda: listing_state(center, settings, now=now))
+    return memory("finder.card_facts").recall(key, lambda: listing_state(center, settings, now=now))
 
 
 def km(distance: float) -> str:
@@ -49,7 +33,22 @@ def km(distance: float) -> str:
     return f"{distance:.1f} km" if distance < 10 else f"{distance:,.0f} km"
 
 
-def card_html(center, highlight: str | None, slots: CardSlots) -> Markup:
-    """The card of `center` (the matched class `highlight` marked) with this search's values."""
-    return CARD.render((center.id, center.version, center.updated_at, highlight), slots.values(),
-                       center=center, highlight=highlight, drug_classes=DRUG_CLASSES)
+def result_cards(matches: list[Match], highlight: str | None, *, urls: dict[int, str],
+                 referral: str, settings, now: datetime) -> list[Markup]:
+    """The cards of `matches`, numbered from 1 (the matched class `highlight` marked), each
+    with its link from `urls` (by listing id) and this search's referral link."""
+    return [card_html(match.center, highlight, number=number, url=urls[match.center.id],
+                      distance=km(match.distance_km), beyond=match.outside_radius,
+                      referral=referral, facts=clock_facts(match.center, settings, now))
+            for number, match in enumerate(matches, 1)]
+
+
+def card_html(center, highlight: str | None, *, number: int, url: str, distance: str,
+              beyond: bool, referral: str, facts: dict) -> Markup:
+    """One card: the kept frame of `center` with this search's values."""
+    opening = facts["opening"]
+    return CARD.render((center.id, center.version, center.updated_at, highlight), {
+        "number": number, "url": url, "distance": distance, "beyond": BEYOND if beyond else "",
+        "referral": referral, "freshness": facts["freshness"].message,
+        "opening": Markup(f'<p class="card-opening">{escape(opening.message)}</p>')  # noqa: S704
+        if opening else ""}, center=center, highlight=highlight, drug_classes=DRUG_CLASSES)

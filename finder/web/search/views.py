@@ -2,15 +2,15 @@
 from datetime import UTC, datetime
 from pathlib import Path
 
-from flask import Blueprint, current_app, render_template, request, url_for
+from flask import Blueprint, current_app, get_flashed_messages, render_template, request, url_for
 
 from finder.search.maps import build_base_map, map_data
 from finder.search.service import SearchOutcome, SearchQuery, run_search
 from finder.search.travel import REMOTENESS_WORDS, worth_showing
-from finder.web.core.context import db, geocoder, settings
+from finder.web.core.context import db_when_needed, geocoder, settings
 from finder.web.core.frames import FramedTemplate
 from finder.web.search.cache import cached
-from finder.web.search.cards import CardSlots, card_html, clock_facts, km
+from finder.web.search.cards import km, result_cards
 from finder.web.search.query import read_search_form
 
 bp = Blueprint("search", __name__)
@@ -46,12 +46,15 @@ def results():
                                errors=errors), 400
     if not query.has_place:  # first visit: the empty form
         return render_template("search/results.html", form=query.form(), outcome=None)
-    outcome = run_search(query, session=db(), geocoder=geocoder())
+    outcome = run_search(query, session=db_when_needed(), geocoder=geocoder())
     if outcome.geocoded and outcome.geocoded.ambiguous:  # "Which St Marys?": ask first
         return render_template("search/which_place.html", outcome=outcome, form=query.form(),
                                choices=[(c, _search_url(outcome, c.label))
                                         for c in outcome.geocoded.choices])
-    return render_template("search/results.html", **_page(outcome))
+    if outcome.place is None:  # nothing to show: say why, with the form open
+        return render_template("search/results.html", form=query.form(), outcome=outcome,
+                               location_error=outcome.location_error)
+    return _found_page(outcome)
 
 
 @bp.get("/map/base.js")
@@ -64,30 +67,38 @@ def base_map_script():
     return response.make_conditional(request)
 
 
-def _page(outcome: SearchOutcome) -> dict:
+FOUND = FramedTemplate("search/found.html")
+PARTS = ("summary_text", "count_line", "print_line", "results_column", "map_data")
+
+
+def _found_page(outcome: SearchOutcome) -> str:
+    """The results page: its frame (the same for every search) kept once per app, this
+    search's parts (search/_found_parts.html) filled in. A visitor with a message waiting
+    gets the whole page rendered (the message is theirs alone)."""
+    context = _parts_context(outcome)
+    module = current_app.jinja_env.get_template("search/_found_parts.html").make_module(context)
+    parts = {"place_label": outcome.place.label, "search_form": _search_form(context["form"]),
+             **{name: getattr(module, name) for name in PARTS}}
+    base_map = current_app.extensions["finder.base_map"]
+    if get_flashed_messages():
+        return render_template("search/found.html", slot=parts, base_map=base_map)
+    return FOUND.render((), parts, base_map=base_map)
+
+
+def _parts_context(outcome: SearchOutcome) -> dict:
+    """What search/_found_parts.html writes the search's parts from."""
     now = datetime.now(UTC)
-    matches = outcome.result.matches if outcome.result else []
-    items = [(m, clock_facts(m.center, settings(), now)) for m in matches]
+    matches = outcome.result.matches
     place = outcome.place
-    context = _search_args(outcome, place.label) if place else {}
-    center_urls = _center_urls([m.center.id for m in matches], context)
-    referral_url = _referral_url(outcome)
-    highlight = outcome.drug.listed_class if outcome.drug else None
-    cards = [card_html(match.center, highlight, CardSlots(
-        number=number, url=center_urls[match.center.id], distance=km(match.distance_km),
-        beyond=match.outside_radius, referral=referral_url,
-        opening=facts["opening"].message if facts["opening"] else None,
-        freshness=facts["freshness"].message)) for number, (match, facts) in enumerate(items, 1)]
-    form = outcome.query.form()
+    center_urls = _center_urls([m.center.id for m in matches], _search_args(outcome, place.label))
+    cards = result_cards(matches, outcome.drug.listed_class if outcome.drug else None,
+                         urls=center_urls, referral=_referral_url(outcome), settings=settings(),
+                         now=now)
     return {
-        "form": form, "outcome": outcome, "items": items, "cards": cards,
-        "search_form": None if outcome.location_error else _search_form(form),
-        "place": place, "location_error": outcome.location_error,
-        "base_map": current_app.extensions["finder.base_map"] if place else None,
-        "map_json": _map_json(outcome, items, center_urls) if place else None,
-        "travel_worth_showing": place is not None and worth_showing(place, outcome.travel),
-        "regional_words": REMOTENESS_WORDS.get(place.remoteness) if place else None,
-        "referral_url": referral_url,
+        "form": outcome.query.form(), "outcome": outcome, "items": matches, "cards": cards,
+        "place": place, "map_json": _map_json(outcome, matches, center_urls),
+        "travel_worth_showing": worth_showing(place, outcome.travel),
+        "regional_words": REMOTENESS_WORDS.get(place.remoteness),
         "candidate_links": [(c.label, _search_url(outcome, c.label)) for c in outcome.candidates],
         "first_shown": FIRST_SHOWN, "printed_on": now.date(),
     }
@@ -119,13 +130,13 @@ def _center_urls(center_ids: list[int], context: dict) -> dict[int, str]:
     return {center_id: f"{head}{center_id}{mark}{query}" for center_id in center_ids}
 
 
-def _map_json(outcome: SearchOutcome, items, center_urls: dict) -> dict:
+def _map_json(outcome: SearchOutcome, matches, center_urls: dict) -> dict:
     place = outcome.place
     origin = {"label": place.label, "lat": place.lat, "lon": place.lon}
     return map_data(origin, [
         {"id": m.center.id, "name": m.center.name, "locality": m.center.locality,
          "lat": m.center.lat, "lon": m.center.lon, "distance_km": round(m.distance_km, 1),
-         "url": center_urls[m.center.id]} for m, _ in items])
+         "url": center_urls[m.center.id]} for m in matches])
 
 
 def _referral_url(outcome: SearchOutcome) -> str:

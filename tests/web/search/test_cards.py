@@ -3,10 +3,11 @@ filters) and filled in per search: an edit shows at once, each search's own valu
 distance, links, what was typed, clock facts) never leak into another's, and what a search
 fills in is escaped."""
 import re
-from datetime import UTC, datetime
+from typing import NamedTuple
 
 from finder.directory.service import update_center
-from finder.web.search.cards import CardSlots, card_html, km
+from finder.web.directory.present import listing_state
+from finder.web.search.cards import card_html, km
 
 
 def cards(client, **params) -> list[str]:
@@ -45,13 +46,17 @@ def test_beyond_the_maximum_distance_is_said_only_where_true(client, make_center
     assert "(beyond your maximum distance)" not in cards(client, location="Darwin")[0]
 
 
+class Said(NamedTuple):
+    message: str
+
+
 def test_what_a_search_fills_in_is_escaped(app, make_center):
     center = make_center(name='Ward <b>7</b> & "annex"')
     with app.test_request_context():
-        html = card_html(center, None, CardSlots(
-            number=1, url='/centers/1?location="><script>x</script>', distance=km(3.21),
-            beyond=False, referral="/referral?location=<i>", opening="Open now <b>",
-            freshness="Checked & fine"))
+        facts = {"opening": Said("Open now <b>"), "freshness": Said("Checked & fine")}
+        html = card_html(center, None, number=1, url='/centers/1?location="><script>x</script>',
+                         distance=km(3.21), beyond=False, referral="/referral?location=<i>",
+                         facts=facts)
     assert "<script>" not in html and "&lt;script&gt;" in html and "&lt;i&gt;" in html
     assert 'Ward &lt;b&gt;7&lt;/b&gt; &amp; &#34;annex&#34;' in html
     assert '<p class="card-opening">Open now &lt;b&gt;</p>' in html
@@ -61,9 +66,9 @@ def test_what_a_search_fills_in_is_escaped(app, make_center):
 def test_no_opening_line_when_hours_are_not_known(app, make_center):
     center = make_center()
     with app.test_request_context():
-        html = card_html(center, None, CardSlots(number=2, url="/c", distance="1 km",
-                                                 beyond=False, referral="/r", opening=None,
-                                                 freshness=f"{datetime.now(UTC):%Y}"))
+        facts = {**listing_state(center, app.config["FINDER"]), "opening": None}
+        html = card_html(center, None, number=2, url="/c", distance="1 km", beyond=False,
+                         referral="/r", facts=facts)
     assert "card-opening" not in html and 'id="result-2"' in html
 
 
