@@ -148,21 +148,22 @@ def _origins(env) -> tuple[str, ...]:
 def _ratelimit_storage(env, instance_path: Path, database_url: str) -> str:
     """Where rate-limit counts live, shared by every process that serves the app: redis://
     when set; else the app's own PostgreSQL database (every replica on every host uses it);
-    else, on SQLite (one host), a SQLite file in instance/. memory:// is refused: each worker
+    else, on SQLite (one host), a table of counters in a file in instance/ that every worker
+    maps (sqlite:///path names a SQLite file instead). memory:// is refused: each worker
     would count alone, multiplying every limit by the number of workers."""
     uri = env.get("FINDER_RATELIMIT_STORAGE_URI", "").strip()
     if not uri:
         if urlparse(database_url).scheme.startswith("postgresql"):
             return database_url
-        return f"sqlite://{instance_path.resolve() / 'ratelimits.sqlite'}"
+        return f"counters://{instance_path.resolve() / 'ratelimits.counters'}"
     scheme = urlparse(uri).scheme
     if scheme == "memory":
         raise SettingsError("FINDER_RATELIMIT_STORAGE_URI=memory:// counts per worker process; "
                             "leave it unset (a file in instance/ shared by all workers) or use "
                             "redis://… (shared by all hosts)")
-    if scheme not in ("redis", "rediss", "sqlite", "postgresql", "postgresql+psycopg"):
-        raise SettingsError(f"FINDER_RATELIMIT_STORAGE_URI must be redis://…, sqlite:///path or "
-                            f"the PostgreSQL database's URL; got {uri!r}")
+    if scheme not in ("redis", "rediss", "counters", "sqlite", "postgresql", "postgresql+psycopg"):
+        raise SettingsError(f"FINDER_RATELIMIT_STORAGE_URI must be redis://…, counters:///path, "
+                            f"sqlite:///path or the PostgreSQL database's URL; got {uri!r}")
     return uri
 
 

@@ -27,6 +27,7 @@ BATCH_ROWS = 2000  # rows fetched at a time while building
 DETAILS_KEPT = 1024  # listings remembered per snapshot; past that the memory starts again
 _DRUG_BITS = {code: 1 << i for i, code in enumerate(DRUG_CLASSES)}
 _ROUTE_BITS = {code: 1 << i for i, code in enumerate(ROUTES)}
+_ACCEPTING = ("no", "yes")  # a Candidate's accepting_referrals, from the snapshot's flag
 _COLUMNS = (Center.id, Center.version, Center.name, Center.lat, Center.lon,
             cast(Center.drug_classes, String), cast(Center.routes, String),
             Center.age_min_years, Center.age_max_years, Center.cost,
@@ -74,21 +75,20 @@ class DirectorySnapshot:
             self.ids[positions].tolist(), [names[p] for p in positions.tolist()],
             self.lat[positions].tolist(), self.lon[positions].tolist(),
             self.telehealth[positions].tolist(),
-            np.where(self.accepting[positions], "yes", "no").tolist(), strict=True))
+            [_ACCEPTING[a] for a in self.accepting[positions].tolist()], strict=True))
         return list(zip(km.tolist(), rows, strict=True))
 
     def _in_box(self, box) -> tuple[int, int, np.ndarray]:
         """(start, stop, keep): rows start:stop lie in the box's latitudes, keep marks those
         in its longitudes too."""
         if box is None:
-            start, stop, spans = 0, self.size, [(-180.0, 180.0)]
-        else:
-            start = int(np.searchsorted(self.lat, box[0], "left"))
-            stop = int(np.searchsorted(self.lat, box[1], "right"))
-            spans = box[2]
+            return 0, self.size, np.ones(self.size, dtype=bool)
+        start = int(np.searchsorted(self.lat, box[0], "left"))
+        stop = int(np.searchsorted(self.lat, box[1], "right"))
         lons = self.lon[start:stop]
-        keep = np.zeros(stop - start, dtype=bool)
-        for west, east in spans:
+        (west, east), *more = box[2]
+        keep = (lons >= west) & (lons <= east)
+        for west, east in more:  # across the antimeridian
             keep |= (lons >= west) & (lons <= east)
         return start, stop, keep
 
@@ -102,9 +102,7 @@ class DirectorySnapshot:
         if criteria.child:
             keep &= self.children[start:stop]
         if criteria.age is not None:
-            pairs, index = self.ages
-            allowed = np.array([ranking.ages_cover(lo, hi, criteria.age) for lo, hi in pairs], bool)
-            keep &= allowed[index[start:stop]]
+            keep &= self._seeing(criteria.age)[self.ages[1][start:stop]]
         if criteria.cost == "public":
             costs, index = self.costs
             keep &= np.array([ranking.offers_public(c) for c in costs], bool)[index[start:stop]]
@@ -145,6 +143,15 @@ class DirectorySnapshot:
                         return self.pairs(positions[out], dist[out])
                 return ranking.rank((lat, lon), pairs, refusing, limit, regional, radius)
             km = ranking.next_box_km(km, needed, int(shown.sum()), limit)
+
+    def _seeing(self, age: int) -> np.ndarray:
+        """For each distinct (min, max) age pair, whether it covers `age` (worked out once
+        per age)."""
+        seeing = self.derived.setdefault("snapshot.ages", {})
+        if age not in seeing:
+            seeing[age] = np.array([ranking.ages_cover(lo, hi, age) for lo, hi in self.ages[0]],
+                                   bool)
+        return seeing[age]
 
     def within(self, lat: float, lon: float, km: float) -> tuple[list[int], list[float]]:
         """(ids, geodesic km) of every listing no farther than `km`, nearest first, ties by

@@ -1,6 +1,7 @@
-"""Rate-limit stores every worker process shares, without Redis: one small SQLite file in
-instance/ (`sqlite:///<path>`, the default on SQLite: every worker of the host), or the app's
-own PostgreSQL database (the default on PostgreSQL: every replica on every host).
+"""Rate-limit stores every worker process shares, without Redis, in SQL: the app's own
+PostgreSQL database (the default on PostgreSQL: every replica on every host), or a small SQLite
+file (`sqlite:///<path>`: every worker of the host; on SQLite the default is the faster
+counter file of finder.web.core.ratelimit_table).
 
 An in-memory store counts per process: with two workers an attacker gets twice the
 tries. Here each hit is one atomic upsert (INSERT … ON CONFLICT … RETURNING), so parallel hits
@@ -16,7 +17,7 @@ from limits.storage import Storage
 
 from finder.db import make_private
 
-PURGE_EVERY = 200  # increments between removals of expired counters
+PURGE_EVERY_S = 10.0  # seconds between removals of expired counters (by each process)
 
 
 class _SqlCounters(Storage):
@@ -29,7 +30,7 @@ class _SqlCounters(Storage):
     def __init__(self, uri: str | None = None, wrap_exceptions: bool = False, **options):
         super().__init__(uri, wrap_exceptions=wrap_exceptions, **options)
         self._local = threading.local()
-        self._increments = 0
+        self._purged_at = time.time()
         t, p = self.TABLE, self._param
         self._increment = (
             f"INSERT INTO {t} (key, hits, expires) VALUES ({p('key')}, {p('amount')}, "  # noqa: S608
@@ -60,8 +61,8 @@ class _SqlCounters(Storage):
         now = time.time()
         hits = self._db().execute(self._increment, {"key": key, "amount": amount, "now": now,
                                                     "expiry": expiry}).fetchone()[0]
-        self._increments += 1
-        if self._increments % PURGE_EVERY == 0:
+        if now - self._purged_at >= PURGE_EVERY_S:  # a scan of the table: not on every hit
+            self._purged_at = now
             self._run("DELETE FROM {t} WHERE expires <= {now}", now=now)
         return hits
 
@@ -114,7 +115,7 @@ class SharedFileStorage(_SqlCounters):
         # an fsync on each counted request would cost more than the request itself
         connection.execute("PRAGMA synchronous=OFF")
         connection.execute(f"CREATE TABLE IF NOT EXISTS {self.TABLE} (key TEXT PRIMARY KEY, "
-                           "hits INTEGER NOT NULL, expires REAL NOT NULL)")
+                           "hits INTEGER NOT NULL, expires REAL NOT NULL) WITHOUT ROWID")
         return connection
 
 

@@ -14,7 +14,8 @@ from limits import parse
 from limits.storage import storage_from_string
 from limits.strategies import FixedWindowRateLimiter
 
-from finder.web.core import ratelimit_store  # noqa: F401  (registers the sqlite:// store)
+# imported for their stores (counters://, sqlite://, postgresql://), which storage_from_string finds
+from finder.web.core import ratelimit_store, ratelimit_table  # noqa: F401
 
 
 class RateLimits:

@@ -1,5 +1,6 @@
 """Every documented limit is applied (429 with Retry-After), and counts are shared by all the
 worker processes: with 2 gunicorn workers, 20 parallel wrong passwords let exactly 5 through."""
+import multiprocessing
 import os
 import re
 import threading
@@ -11,16 +12,17 @@ import requests
 
 from finder.config import SettingsError, load_settings
 from finder.web.core.ratelimit_store import SharedFileStorage
+from finder.web.core.ratelimit_table import CounterFileStorage
 from finder.web.manage.signin import FAILED_LOGINS
 from finder.web.search.api import LIMITS
 from tests.test_faults import free_port, start_server
 
 
-@pytest.fixture
-def limited_app(app_factory, tmp_path):
+@pytest.fixture(params=["counters", "sqlite"])
+def limited_app(app_factory, tmp_path, request):
     from finder.web.core.extensions import limiter
 
-    app = app_factory(ratelimit_storage_uri=f"sqlite://{tmp_path / 'limits.sqlite'}")
+    app = app_factory(ratelimit_storage_uri=f"{request.param}://{tmp_path / 'limits'}")
     with app.app_context():
         limiter.reset()
     return app
@@ -61,6 +63,64 @@ def test_the_shared_store_counts_atomically_across_threads(tmp_path):
     assert stores[2].get("k") == 0
 
 
+def _count_in_a_process(path: str, key: str, times: int, queue) -> None:
+    store = CounterFileStorage(f"counters://{path}")
+    queue.put([store.incr(key, 60) for _ in range(times)])
+
+
+def test_the_counter_file_counts_exactly_across_processes_and_threads(tmp_path):
+    path = tmp_path / "c.counters"
+    context = multiprocessing.get_context("spawn")
+    queue = context.Queue()
+    workers = [context.Process(target=_count_in_a_process, args=(str(path), "k", 100, queue))
+               for _ in range(4)]
+    for worker in workers:
+        worker.start()
+    counts = [n for _ in workers for n in queue.get(timeout=60)]
+    for worker in workers:
+        worker.join(timeout=60)
+    stores = [CounterFileStorage(f"counters://{path}") for _ in range(4)]
+    with ThreadPoolExecutor(8) as pool:
+        counts += pool.map(lambda i: stores[i % 4].incr("k", 60), range(200))
+    assert sorted(counts) == list(range(1, 601))
+    assert stores[0].get("k") == 600 and stores[1].get("other") == 0
+    assert time.time() < stores[2].get_expiry("k") <= time.time() + 60
+    stores[3].clear("k")
+    assert stores[0].get("k") == 0 and stores[0].incr("k", 60) == 1
+    assert oct(path.stat().st_mode & 0o777) == "0o600" and stores[0].check()
+
+
+def test_the_counter_file_forgets_ended_windows_and_keeps_keys_apart(tmp_path, monkeypatch):
+    from finder.web.core import ratelimit_table
+
+    store = CounterFileStorage(f"counters://{tmp_path / 'c.counters'}")
+    store.incr("short", 1)
+    assert store.incr("short", 1) == 2
+    time.sleep(1.1)
+    assert store.get("short") == 0 and store.incr("short", 1) == 1  # a new window
+    # every key in one slot's neighbourhood: each still counted on its own
+    monkeypatch.setattr(ratelimit_table, "_key_hash", lambda key: 7 if key == "a" else 8 + len(key))
+    assert [store.incr(key, 60) for key in ("a", "bb", "a", "ccc", "bb", "a")] == [1, 1, 2, 1, 2, 3]
+    store.clear("bb")
+    assert store.get("bb") == 0 and store.get("a") == 3 and store.get("ccc") == 1
+
+
+def test_a_full_neighbourhood_gives_up_the_window_that_ends_soonest(tmp_path, monkeypatch):
+    from finder.web.core import ratelimit_table
+
+    probes, slots = ratelimit_table.PROBES, ratelimit_table.SLOTS
+    # distinct keys whose hashes all start at slot 5
+    monkeypatch.setattr(ratelimit_table, "_key_hash", lambda key: 5 + slots * (int(key) + 1))
+    store = CounterFileStorage(f"counters://{tmp_path / 'c.counters'}")
+    for n in range(probes):
+        assert store.incr(str(n), 60 + n) == 1  # key n's window ends in 60 + n s
+    assert store.incr(str(probes), 600) == 1  # no slot left near its own: key 0's is taken
+    assert store.get("0") == 0 and store.get(str(probes)) == 1
+    assert all(store.get(str(n)) == 1 for n in range(1, probes))
+    assert store.incr("0", 600) == 1  # and now key 1's (the next to end)
+    assert store.get("1") == 0 and store.get("2") == 1
+
+
 def test_the_shared_store_forgets_an_expired_window(tmp_path):
     store = SharedFileStorage(f"sqlite://{tmp_path / 'c.sqlite'}")
     store.incr("k", 1)
@@ -68,6 +128,20 @@ def test_the_shared_store_forgets_an_expired_window(tmp_path):
     time.sleep(1.1)
     assert store.get("k") == 0
     assert store.incr("k", 1) == 1
+
+
+def test_expired_counters_are_removed_now_and_then_not_on_every_hit(tmp_path, monkeypatch):
+    from finder.web.core import ratelimit_store
+
+    store = SharedFileStorage(f"sqlite://{tmp_path / 'c.sqlite'}")
+    rows = lambda: {key for (key,) in store._db().execute("SELECT key FROM counter")}  # noqa: E731
+    store.incr("old", 1)
+    time.sleep(1.1)
+    store.incr("new", 60)
+    assert rows() == {"old", "new"}  # within PURGE_EVERY_S of the last removal: kept
+    monkeypatch.setattr(ratelimit_store, "PURGE_EVERY_S", 0.0)
+    store.incr("newer", 60)
+    assert rows() == {"new", "newer"}
 
 
 def test_without_redis_on_postgresql_the_counts_live_in_the_database(tmp_path):
@@ -100,7 +174,7 @@ def test_the_database_store_counts_atomically_across_threads_and_connections():
 
 def test_without_redis_the_default_store_is_a_file_every_worker_shares(tmp_path):
     settings = load_settings({"FINDER_INSTANCE_PATH": str(tmp_path)})
-    assert settings.ratelimit_storage_uri == f"sqlite://{tmp_path.resolve()}/ratelimits.sqlite"
+    assert settings.ratelimit_storage_uri == f"counters://{tmp_path.resolve()}/ratelimits.counters"
     with pytest.raises(SettingsError, match="per worker"):
         load_settings({"FINDER_INSTANCE_PATH": str(tmp_path),
                        "FINDER_RATELIMIT_STORAGE_URI": "memory://"})
