@@ -16,7 +16,7 @@ import weakref
 from flask import current_app, render_template, request
 from markupsafe import Markup, escape
 
-from finder.web.core.memo import memory
+from finder.web.core.memo import Memory, memory
 
 KEPT = 256  # pages remembered per snapshot (~6 KB each); past that the memory starts again
 
@@ -56,10 +56,13 @@ class Frame:
         return "".join(pieces)
 
     def fill_escaped(self, values: dict) -> str:
-        """The whole page, each marker replaced by `values[name]`, escaped (Markup kept)."""
+        """The whole page, each marker replaced by `values[name]`, escaped (Markup kept; a
+        whole number is its digits)."""
         pieces = self.pieces.copy()
         for i in range(1, len(pieces), 2):
-            pieces[i] = escape(values[pieces[i]])
+            value = values[pieces[i]]
+            kind = type(value)
+            pieces[i] = value if kind is Markup else str(value) if kind is int else escape(value)
         return "".join(pieces)
 
 
@@ -93,12 +96,23 @@ class FramedTemplate:
 
     def render(self, key, values: dict, **context) -> Markup:
         """The template for `key` (rendered with `context` and `slot` = the markers the first
-        time), each marker filled with its value from `values`. Kept apart per URL prefix
-        (the links in it name it) and never while templates reload (during development)."""
+        time), each marker filled with its value from `values`."""
+        return self.filler()(key, values, **context)
+
+    def filler(self):
+        """render() for many fragments in one request (the app's memory looked up once). Frames
+        are kept apart per URL prefix (the links in them name it) and never kept while
+        templates reload (during development)."""
+        def make(context) -> Frame:
+            return Frame(render_template(self.template, slot=MARKERS, **context))
+
         if current_app.jinja_env.auto_reload:
-            frame = Frame(render_template(self.template, slot=MARKERS, **context))
+            kept, prefix = Memory(limit=0), None
         else:
-            frame = memory(self.memory).recall((request.script_root, key), lambda: Frame(
-                render_template(self.template, slot=MARKERS, **context)))
-        # the frame is the autoescaped template's own output; the values are escaped
-        return Markup(frame.fill_escaped(values))  # noqa: S704
+            kept, prefix = memory(self.memory), request.script_root
+
+        def fill(key, values: dict, **context) -> Markup:
+            frame = kept.get((prefix, key)) or kept.recall((prefix, key), lambda: make(context))
+            # the frame is the autoescaped template's own output; the values are escaped
+            return Markup(frame.fill_escaped(values))  # noqa: S704
+        return fill

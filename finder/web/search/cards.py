@@ -21,13 +21,6 @@ CARD = FramedTemplate("search/_card.html")
 BEYOND = Markup(" (beyond your maximum distance)")
 
 
-def clock_facts(center, settings, now: datetime) -> dict:
-    """listing_state (freshness by the day, "open now" by the minute) worked out once per
-    listing version and minute: within a minute it cannot change."""
-    key = (center.id, center.version, center.updated_at, int(now.timestamp() // 60))
-    return memory("finder.card_facts").recall(key, lambda: listing_state(center, settings, now=now))
-
-
 def km(distance: float) -> str:
     """A distance as a patient reads it: "4.2 km" near, "1,240 km" far."""
     return f"{distance:.1f} km" if distance < 10 else f"{distance:,.0f} km"
@@ -37,18 +30,33 @@ def result_cards(matches: list[Match], highlight: str | None, *, urls: dict[int,
                  referral: str, settings, now: datetime) -> list[Markup]:
     """The cards of `matches`, numbered from 1 (the matched class `highlight` marked), each
     with its link from `urls` (by listing id) and this search's referral link."""
-    return [card_html(match.center, highlight, number=number, url=urls[match.center.id],
-                      distance=km(match.distance_km), beyond=match.outside_radius,
-                      referral=referral, facts=clock_facts(match.center, settings, now))
-            for number, match in enumerate(matches, 1)]
+    # what changes with the clock (freshness by the day, "open now" by the minute) is worked
+    # out once per listing version and minute: within a minute it cannot change
+    fill, facts_kept = CARD.filler(), memory("finder.card_facts")
+    minute, referral = int(now.timestamp() // 60), escape(referral)
+    cards = []
+    for number, match in enumerate(matches, 1):
+        center = match.center
+        listing = (center.id, center.version, center.updated_at)
+        facts = facts_kept.recall((*listing, minute),
+                                  lambda: listing_state(center, settings, now=now))  # noqa: B023
+        cards.append(fill((*listing, highlight), _slots(
+            number, urls[listing[0]], km(match.distance_km), match.outside_radius, referral,
+            facts), center=center, highlight=highlight, drug_classes=DRUG_CLASSES))
+    return cards
 
 
 def card_html(center, highlight: str | None, *, number: int, url: str, distance: str,
               beyond: bool, referral: str, facts: dict) -> Markup:
     """One card: the kept frame of `center` with this search's values."""
+    return CARD.render((center.id, center.version, center.updated_at, highlight),
+                       _slots(number, url, distance, beyond, referral, facts),
+                       center=center, highlight=highlight, drug_classes=DRUG_CLASSES)
+
+
+def _slots(number: int, url: str, distance: str, beyond: bool, referral: str, facts: dict) -> dict:
     opening = facts["opening"]
-    return CARD.render((center.id, center.version, center.updated_at, highlight), {
-        "number": number, "url": url, "distance": distance, "beyond": BEYOND if beyond else "",
-        "referral": referral, "freshness": facts["freshness"].message,
-        "opening": Markup(f'<p class="card-opening">{escape(opening.message)}</p>')  # noqa: S704
-        if opening else ""}, center=center, highlight=highlight, drug_classes=DRUG_CLASSES)
+    return {"number": number, "url": url, "distance": distance, "beyond": BEYOND if beyond else "",
+            "referral": referral, "freshness": facts["freshness"].message,
+            "opening": Markup(f'<p class="card-opening">{escape(opening.message)}</p>')  # noqa: S704
+            if opening else ""}
