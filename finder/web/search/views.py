@@ -3,6 +3,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from flask import Blueprint, current_app, get_flashed_messages, render_template, request, url_for
+from markupsafe import Markup
 
 from finder.search.maps import build_base_map, map_data
 from finder.search.service import SearchOutcome, SearchQuery, run_search
@@ -95,7 +96,9 @@ def _parts_context(outcome: SearchOutcome) -> dict:
                          urls=center_urls, referral=_referral_url(outcome), settings=settings(),
                          now=now)
     return {
-        "form": outcome.query.form(), "outcome": outcome, "items": matches, "cards": cards,
+        "form": outcome.query.form(), "outcome": outcome, "items": matches,
+        "first_cards": Markup().join(cards[:FIRST_SHOWN]),
+        "more_cards": Markup().join(cards[FIRST_SHOWN:]),
         "place": place, "map_json": _map_json(outcome, matches, center_urls),
         "travel_worth_showing": worth_showing(place, outcome.travel),
         "regional_words": REMOTENESS_WORDS.get(place.remoteness),
@@ -113,6 +116,15 @@ def _search_form(form: dict):
     chosen = tuple((name, value) for name, value in form.items() if name not in TYPED)
     return SEARCH_FORM.render((chosen, form["age"] is not None), typed_values(form), form=form,
                               errors=None, location_error=None)
+
+
+@bp.app_template_global()
+def search_summary(form: dict, place) -> str:
+    """The search in one line: "Carboplatin · near Broken Hill NSW 2880 · for a child"."""
+    near = (f"near {place.label}" if place else f"near “{form['location']}”"
+            if form.get("location") else "Your search")
+    return " · ".join([*([form["drug"].capitalize()] if form.get("drug") else []), near,
+                       *(["for a child"] if form.get("child") else [])])
 
 
 @bp.app_template_global()
