@@ -2,6 +2,7 @@
 resolve the drug, rank the centers and look up travel help. Takes the session and the
 geocoder as arguments; the web layer reads the query string into a SearchQuery."""
 from dataclasses import dataclass, field, fields
+from types import MappingProxyType
 
 from sqlmodel import Session
 
@@ -38,6 +39,9 @@ class SearchQuery:
     def form(self) -> dict:
         """The values to put back in the form, as typed."""
         return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+QUERY_DEFAULTS = MappingProxyType(SearchQuery().form())  # each field's value when not given
 
 
 @dataclass

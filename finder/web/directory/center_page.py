@@ -21,7 +21,7 @@ from finder.geocoding import GeocodeInputError
 from finder.referral.assess import CHECKLIST
 from finder.search.holder import holder_for
 from finder.search.maps import map_data
-from finder.search.service import SearchQuery
+from finder.search.service import QUERY_DEFAULTS
 from finder.search.snapshot import StaleSnapshot
 from finder.search.trip import trip_to
 from finder.vocabulary import DRUG_CLASSES, DRUG_GROUPS
@@ -95,7 +95,7 @@ def _trip_from_search(center):
 
 def _changed(query) -> dict:
     """The search's parsed fields that differ from the defaults (never raw query keys)."""
-    defaults = SearchQuery().form()
+    defaults = QUERY_DEFAULTS
     return {k: v for k, v in query.form().items() if v != defaults[k]}
 
 

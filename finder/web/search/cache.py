@@ -57,8 +57,8 @@ def _conditional(response):
     are left as they are: clients of the API do not revalidate.)"""
     if response.mimetype != "text/html":
         return response
-    response.set_etag(hashlib.sha256(response.get_data()).hexdigest()[:32])
-    response.cache_control.no_cache = True
+    response.headers["ETag"] = f'"{hashlib.sha256(response.get_data()).hexdigest()[:32]}"'
+    response.headers["Cache-Control"] = "no-cache"
     # only If-None-Match can make it conditional (no Last-Modified, no ranges of a page)
     return response.make_conditional(request) if request.if_none_match else response
 

@@ -1,11 +1,13 @@
 """The search's query string read once. For the API, one pydantic model validates it (a 400
 naming the value) and gives the OpenAPI parameters of /api/search, /api/drugs, /api/places and
 /api/geocode; for the page, every problem at once, in words for people, with the rest kept."""
-from flask import abort
+from functools import cache
+
+from flask import abort, request
 from pydantic import BaseModel, ConfigDict, Field
 from werkzeug.exceptions import HTTPException
 
-from finder.search.service import SearchQuery
+from finder.search.service import QUERY_DEFAULTS, SearchQuery
 from finder.vocabulary import LANGUAGE_TAG, ROUTES, is_language_tag
 from finder.web.core.params import bool_arg, choice_arg, float_arg, int_arg, text_arg
 from finder.web.core.query import (
@@ -80,6 +82,7 @@ FORM_MESSAGES = {
 }
 
 
+@cache
 def _readers(max_limit: int) -> dict:
     def language():
         value = text_arg("language", max_length=35)
@@ -120,13 +123,16 @@ def read_search_query(*, max_limit: int = 50) -> SearchQuery:
 def read_search_form(*, max_limit: int = 25) -> tuple[SearchQuery, dict[str, str]]:
     """The query string as a SearchQuery without the values that cannot be used, and a
     message for people about each of them, all at once."""
-    values, errors = {}, {}
+    values, errors, args = {}, {}, request.args
     for name, read in _readers(max_limit).items():
+        if name not in args:  # not asked for: the search's own default
+            values[name] = QUERY_DEFAULTS[name]
+            continue
         try:
             values[name] = read()
         except HTTPException:
             errors[name] = FORM_MESSAGES[name]
-            values[name] = getattr(SearchQuery(), name)  # the default, so the rest still runs
+            values[name] = QUERY_DEFAULTS[name]  # the default, so the rest still runs
     if (values.get("lat") is None) != (values.get("lon") is None):
         errors.setdefault("lat", FORM_MESSAGES["lat"])
     if "lat" in errors or "lon" in errors:

@@ -2,14 +2,15 @@
 from datetime import UTC, datetime
 from pathlib import Path
 
-from flask import Blueprint, current_app, get_flashed_messages, render_template, request, url_for
+from flask import Blueprint, current_app, get_flashed_messages, render_template, request
 from markupsafe import Markup
 
 from finder.search.maps import build_base_map, map_data
-from finder.search.service import SearchOutcome, SearchQuery, run_search
+from finder.search.service import QUERY_DEFAULTS, SearchOutcome, run_search
 from finder.search.travel import REMOTENESS_WORDS, worth_showing
 from finder.web.core.context import db_when_needed, geocoder, settings
 from finder.web.core.frames import FramedTemplate
+from finder.web.core.links import link, with_query
 from finder.web.search.cache import cached
 from finder.web.search.cards import km, result_cards
 from finder.web.search.query import read_search_form
@@ -134,12 +135,11 @@ def typed_values(form: dict) -> dict:
 
 
 def _center_urls(center_ids: list[int], context: dict) -> dict[int, str]:
-    """Each listing's page, carrying the search onward: url_for once, the rest by its pattern
-    (the id is the path's last part; each url_for would cost as much as a card)."""
-    sample = url_for("center.center_page", center_id=0, **context)
-    path, mark, query = sample.partition("?")
-    head = path.removesuffix("0")
-    return {center_id: f"{head}{center_id}{mark}{query}" for center_id in center_ids}
+    """Each listing's page, carrying the search onward: the page's path (the id is its last
+    part) and the search's query string, each written once."""
+    head = link("center.center_page", center_id=0).removesuffix("0")
+    tail = with_query("", context)
+    return {center_id: f"{head}{center_id}{tail}" for center_id in center_ids}
 
 
 def _map_json(outcome: SearchOutcome, matches, center_urls: dict) -> dict:
@@ -154,18 +154,18 @@ def _map_json(outcome: SearchOutcome, matches, center_urls: dict) -> dict:
 def _referral_url(outcome: SearchOutcome) -> str:
     params = {"drug": outcome.query.drug, "location": outcome.place.label if outcome.place
               else outcome.query.location}
-    return url_for("referral.form", **{k: v for k, v in params.items() if v})
+    return with_query(link("referral.form"), {k: v for k, v in params.items() if v})
 
 
 def _search_url(outcome: SearchOutcome, label: str) -> str:
     """This search again, for another place, as a relative URL."""
-    return url_for("search.results", **_search_args(outcome, label))
+    return with_query(link("search.results"), _search_args(outcome, label))
 
 
 def _search_args(outcome: SearchOutcome, label: str) -> dict:
     """The parsed query's fields that differ from the defaults (never raw query-string keys,
-    which could steer url_for), with `label` as the place: what a link carries onward."""
-    defaults = SearchQuery().form()
+    which could name something else), with `label` as the place: what a link carries onward."""
+    defaults = QUERY_DEFAULTS
     args = {name: value for name, value in outcome.query.form().items()
             if name not in ("location", "lat", "lon") and value != defaults[name]}
     if outcome.query.lat is not None and outcome.place and outcome.place.kind == "coordinates":
