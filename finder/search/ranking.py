@@ -23,8 +23,7 @@ SIMILAR_KM, SIMILAR_FRACTION = 20.0, 0.10  # "similar distance" for regional tel
 NOT_TAKING_REFERRALS = frozenset({"paused", "closed"})
 
 
-@dataclass(frozen=True)
-class Match:
+class Match(NamedTuple):
     center: Center
     distance_km: float  # geodesic, from the patient's place
     outside_radius: bool = False

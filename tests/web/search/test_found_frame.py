@@ -57,3 +57,13 @@ def test_an_app_under_a_prefix_links_under_it(uncached, make_center):
     assert 'href="/finder/static/css/site.css' in prefixed
     assert 'src="/finder/map/base.js' in prefixed and 'href="/finder/centers/' in prefixed
     assert "/finder/" not in plain and 'href="/static/css/site.css' in plain
+
+
+def test_while_templates_reload_no_frame_is_kept(app, uncached, make_center):
+    make_center(name="Clinic A", lat=-27.47, lon=153.02)
+    app.jinja_env.auto_reload = True  # as under `flask run --debug`: an edited template shows
+    assert "Clinic A" in page(uncached, location="Brisbane")
+    assert not any(name.startswith("finder.frames:") for name in app.extensions)
+    app.jinja_env.auto_reload = False
+    assert "Clinic A" in page(uncached, location="Brisbane")
+    assert "finder.frames:search/found.html" in app.extensions
