@@ -30,33 +30,35 @@ def result_cards(matches: list[Match], highlight: str | None, *, urls: dict[int,
                  referral: str, settings, now: datetime) -> list[Markup]:
     """The cards of `matches`, numbered from 1 (the matched class `highlight` marked), each
     with its link from `urls` (by listing id) and this search's referral link."""
-    # what changes with the clock (freshness by the day, "open now" by the minute) is worked
-    # out once per listing version and minute: within a minute it cannot change
-    fill, facts_kept = CARD.filler(), memory("finder.card_facts")
+    # what changes with the clock (freshness by the day, "open now" by the minute) is written
+    # once per listing version and minute: within a minute it cannot change
+    fill, clock_kept = CARD.filler(), memory("finder.card_clock")
     minute, referral = int(now.timestamp() // 60), escape(referral)
     cards = []
     for number, match in enumerate(matches, 1):
         center = match.center
         listing = (center.id, center.version, center.updated_at)
-        facts = facts_kept.recall((*listing, minute),
-                                  lambda: listing_state(center, settings, now=now))  # noqa: B023
-        cards.append(fill((*listing, highlight), _slots(
-            number, urls[listing[0]], km(match.distance_km), match.outside_radius, referral,
-            facts), center=center, highlight=highlight, drug_classes=DRUG_CLASSES))
+        clock = clock_kept.get((*listing, minute)) or clock_kept.recall(
+            (*listing, minute), lambda: clock_parts(listing_state(center, settings, now=now)))  # noqa: B023
+        cards.append(fill((*listing, highlight), {
+            "number": number, "url": urls[listing[0]], "distance": km(match.distance_km),
+            "beyond": BEYOND if match.outside_radius else "", "referral": referral, **clock},
+            center=center, highlight=highlight, drug_classes=DRUG_CLASSES))
     return cards
 
 
 def card_html(center, highlight: str | None, *, number: int, url: str, distance: str,
               beyond: bool, referral: str, facts: dict) -> Markup:
-    """One card: the kept frame of `center` with this search's values."""
-    return CARD.render((center.id, center.version, center.updated_at, highlight),
-                       _slots(number, url, distance, beyond, referral, facts),
-                       center=center, highlight=highlight, drug_classes=DRUG_CLASSES)
+    """One card: the kept frame of `center` with these values (`facts`: listing_state's)."""
+    return CARD.render((center.id, center.version, center.updated_at, highlight), {
+        "number": number, "url": url, "distance": distance, "beyond": BEYOND if beyond else "",
+        "referral": referral, **clock_parts(facts)},
+        center=center, highlight=highlight, drug_classes=DRUG_CLASSES)
 
 
-def _slots(number: int, url: str, distance: str, beyond: bool, referral: str, facts: dict) -> dict:
+def clock_parts(facts: dict) -> dict[str, Markup]:
+    """A card's freshness line and "open now" paragraph (none when hours are not known)."""
     opening = facts["opening"]
-    return {"number": number, "url": url, "distance": distance, "beyond": BEYOND if beyond else "",
-            "referral": referral, "freshness": facts["freshness"].message,
+    return {"freshness": escape(facts["freshness"].message),
             "opening": Markup(f'<p class="card-opening">{escape(opening.message)}</p>')  # noqa: S704
-            if opening else ""}
+            if opening else Markup()}
