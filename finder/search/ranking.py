@@ -177,19 +177,16 @@ class Geodesic:
         return pair[0] * SLACK <= km or (pair[0] / SLACK <= km and self(pair) <= km)
 
 
-def _key(ranked):
-    return ranked[0], ranked[1].name, ranked[1].id
-
-
 def nearest(pairs: list, k: int, exact: Geodesic) -> list:
     """The k (geodesic km, row) nearest, ties by name then id; `pairs` sorted by spherical km.
     Stops measuring once the next spherical distance rules a row out."""
-    done: list = []
+    done: list = []  # (km, name, id, row): in order as they are (ids differ)
     for pair in pairs if k > 0 else ():
         if len(done) >= k and pair[0] / SLACK > done[k - 1][0]:
             break
-        bisect.insort(done, (exact(pair), pair[1]), key=_key)
-    return done[:k]
+        row = pair[1]
+        bisect.insort(done, (exact(pair), row.name, row.id, row))
+    return [(km, row) for km, _, _, row in done[:k]]
 
 
 def regional_order(pairs: list, k: int, exact: Geodesic) -> list:
