@@ -3,22 +3,18 @@
 Much of a page is the same for every request that shares a few facts (a listing's version,
 the filters chosen); a handful of parts change per request (what the query string carries,
 what changes with the clock, a result's number). The page is rendered with a marker in place
-of each such part and its text cut at the markers; that frame is kept (beside the snapshot
-generation it was read from, or in the app's memory under a key naming what it depends on)
-and each request fills in its own parts. A marker starts with "<", which escaped text never
-contains, and carries a token drawn once per process, so no listing can forge one.
+of each such part and its text cut at the markers; that frame is kept in the app's memory
+under a key naming what it depends on, and each request fills in its own parts. A marker
+starts with "<", which escaped text never contains, and carries a token drawn once per
+process, so no listing can forge one.
 """
 import re
 import secrets
-import threading
-import weakref
 
-from flask import current_app, render_template, request
+from flask import current_app, get_flashed_messages, render_template, request
 from markupsafe import Markup, escape
 
 from finder.web.core.memo import Memory, memory
-
-KEPT = 256  # pages remembered per snapshot (~6 KB each); past that the memory starts again
 
 
 class Markers:
@@ -47,15 +43,7 @@ class Frame:
     def __init__(self, html: str):
         self.pieces = MARKERS.pattern.split(html)
 
-    def fill(self, parts) -> str:
-        """The whole page, each marker replaced by `parts.<name>` (Markup, or text already
-        escaped)."""
-        pieces = self.pieces.copy()
-        for i in range(1, len(pieces), 2):
-            pieces[i] = getattr(parts, pieces[i])
-        return "".join(pieces)
-
-    def fill_escaped(self, values: dict) -> str:
+    def fill(self, values) -> str:
         """The whole page, each marker replaced by `values[name]`, escaped (Markup kept; a
         whole number is its digits)."""
         pieces = self.pieces.copy()
@@ -66,30 +54,8 @@ class Frame:
         return "".join(pieces)
 
 
-_frames: "weakref.WeakKeyDictionary[object, dict]" = weakref.WeakKeyDictionary()
-_lock = threading.Lock()
-
-
-def frame_for(snapshot, key: tuple, render) -> Frame:
-    """The frame kept for `key` beside `snapshot`, rendered by `render()` (called with the
-    markers) the first time. The key must name everything the frame depends on besides the
-    snapshot (the listing's id and version, the app's URL prefix)."""
-    kept = _frames.get(snapshot)
-    if kept is None:
-        with _lock:
-            kept = _frames.setdefault(snapshot, {})
-    frame = kept.get(key)
-    if frame is None:
-        frame = Frame(render(MARKERS))
-        if len(kept) >= KEPT:
-            kept.clear()
-        kept[key] = frame
-    return frame
-
-
 class FramedTemplate:
-    """A template kept as a frame per key in the app's memory (finder.web.core.memo), for
-    fragments that depend on the app's data rather than on one snapshot."""
+    """A template kept as a frame per key in the app's memory (finder.web.core.memo)."""
 
     def __init__(self, template: str):
         self.template, self.memory = template, f"finder.frames:{template}"
@@ -112,7 +78,14 @@ class FramedTemplate:
             kept, prefix = memory(self.memory), request.script_root
 
         def fill(key, values: dict, **context) -> Markup:
-            frame = kept.get((prefix, key)) or kept.recall((prefix, key), lambda: make(context))
+            frame = kept.recall((prefix, key), lambda: make(context))
             # the frame is the autoescaped template's own output; the values are escaped
-            return Markup(frame.fill_escaped(values))  # noqa: S704
+            return Markup(frame.fill(values))  # noqa: S704
         return fill
+
+    def page(self, key, parts, **context) -> str:
+        """A whole page, as render() gives it; for a visitor with a message waiting (the page
+        shows it, and it is theirs alone) rendered whole, with `slot` = `parts`, and not kept."""
+        if get_flashed_messages():
+            return render_template(self.template, slot=parts, **context)
+        return self.render(key, parts, **context)

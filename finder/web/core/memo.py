@@ -29,8 +29,3 @@ def memory(name: str, *, limit: int = REMEMBERED) -> Memory:
     if found is None:
         found = current_app.extensions.setdefault(name, Memory(limit))
     return found
-
-
-def remembered(name: str, key, make, *, limit: int = REMEMBERED):
-    """make() once per key in this app's memory `name`; the memory starts again when full."""
-    return memory(name, limit=limit).recall(key, make)

@@ -4,14 +4,11 @@ the link), directions, the referral and what to tell the GP, and a way back to t
 The listing is read from the worker's directory snapshot (finder.search.holder), which follows
 the directory generation, and its page is rendered once per listing version
 (finder.web.core.frames); each request renders only what its query string and the
-clock change, and fills it in."""
+clock change (public/center_live.html), and fills it in."""
 from flask import (
     Blueprint,
     abort,
     current_app,
-    get_flashed_messages,
-    render_template,
-    request,
     url_for,
 )
 from werkzeug.exceptions import HTTPException
@@ -26,54 +23,49 @@ from finder.search.snapshot import StaleSnapshot
 from finder.search.trip import trip_to
 from finder.vocabulary import DRUG_CLASSES, DRUG_GROUPS
 from finder.web.core.context import db, db_when_needed, geocoder, settings
-from finder.web.core.frames import frame_for
+from finder.web.core.frames import FramedTemplate
 from finder.web.directory.present import listing_state
 from finder.web.search.query import read_search_query
 
 bp = Blueprint("center", __name__)
 
 
+PAGE = FramedTemplate("public/center.html")
+
+
 @bp.get("/centers/<int:center_id>")
 def center_page(center_id: int):
-    center, snapshot = _listing(center_id)
+    center = _listing(center_id)
     if center is None:
         abort(404, "No listed center has that number. It may have been archived.")
     url = url_for("center.center_page", center_id=center.id)
-    live = _live_parts(center, url)
-    if snapshot is None or get_flashed_messages():  # a message is this visitor's alone
-        return _render(center, live)
-    key = (center.id, center.version, request.script_root)
-    return frame_for(snapshot, key, lambda markers: _render(center, markers)).fill(live)
+    return PAGE.page((center.id, center.version, center.updated_at), _live_parts(center, url),
+                     center=center, drug_groups=DRUG_GROUPS, drug_classes=DRUG_CLASSES,
+                     base_map=current_app.extensions["finder.base_map"], checklist=CHECKLIST)
 
 
 def _listing(center_id: int):
-    """(the active listing or None, the snapshot it came from or None). From the snapshot when
-    it holds the listing at the version stored; else (not in it, or the directory moved on
-    since the last check) from the database, and the page is then not kept."""
+    """The active listing, or None: from the snapshot when it holds the listing at the version
+    stored, else (not in it, or the directory moved on since the last check) from the
+    database."""
     snapshot = holder_for(current_app.extensions["finder.engine"]).current()
     try:
-        return snapshot.centers(db_when_needed(), [center_id])[center_id], snapshot
+        return snapshot.centers(db_when_needed(), [center_id])[center_id]
     except StaleSnapshot:
-        return directory.get_center(db(), center_id), None
+        return directory.get_center(db(), center_id)
 
 
-def _render(center, live) -> str:
-    return render_template("public/center.html", center=center, drug_groups=DRUG_GROUPS,
-                           drug_classes=DRUG_CLASSES, base_map=current_app.extensions["finder.base_map"],
-                           checklist=CHECKLIST, live=live)
-
-
-def _live_parts(center, url: str):
+def _live_parts(center, url: str) -> dict:
     """The page's parts that change with the request: the trip from the searched place, the
     links that carry the search, and the facts that change with the clock."""
     query, trip = _trip_from_search(center)
     template = current_app.jinja_env.get_template("public/center_live.html")
-    return template.make_module({
+    return vars(template.make_module({
         "facts": listing_state(center, settings()), "trip": trip,
         "map_json": _center_map(center, trip, url),
         "back_url": url_for("search.results", **_changed(query)) if trip else None,
         "referral_url": url_for("referral.form", center=center.id, **_referral_args(query, trip)),
-    })
+    }))
 
 
 def _trip_from_search(center):

@@ -2,7 +2,7 @@
 from datetime import UTC, datetime
 from pathlib import Path
 
-from flask import Blueprint, current_app, get_flashed_messages, render_template, request
+from flask import Blueprint, current_app, render_template, request
 from markupsafe import Markup
 
 from finder.search.maps import build_base_map, map_data
@@ -70,21 +70,16 @@ def base_map_script():
 
 
 FOUND = FramedTemplate("search/found.html")
-PARTS = ("summary_text", "count_line", "print_line", "results_column", "map_data")
 
 
 def _found_page(outcome: SearchOutcome) -> str:
     """The results page: its frame (the same for every search) kept once per app, this
-    search's parts (search/_found_parts.html) filled in. A visitor with a message waiting
-    gets the whole page rendered (the message is theirs alone)."""
+    search's parts (search/_found_parts.html) filled in."""
     context = _parts_context(outcome)
     module = current_app.jinja_env.get_template("search/_found_parts.html").make_module(context)
-    parts = {"place_label": outcome.place.label, "search_form": _search_form(context["form"]),
-             **{name: getattr(module, name) for name in PARTS}}
-    base_map = current_app.extensions["finder.base_map"]
-    if get_flashed_messages():
-        return render_template("search/found.html", slot=parts, base_map=base_map)
-    return FOUND.render((), parts, base_map=base_map)
+    parts = {**vars(module), "place_label": outcome.place.label,
+             "search_form": _search_form(context["form"])}
+    return FOUND.page((), parts, base_map=current_app.extensions["finder.base_map"])
 
 
 def _parts_context(outcome: SearchOutcome) -> dict:
