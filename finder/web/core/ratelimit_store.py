@@ -11,6 +11,7 @@ import os
 import sqlite3
 import threading
 import time
+from abc import abstractmethod
 from pathlib import Path
 
 from limits.storage import Storage
@@ -26,6 +27,7 @@ class _SqlCounters(Storage):
     the driver's parameter style and how to connect."""
 
     TABLE = ""
+    PARAMETER = ""  # the driver's named parameter, with {} for the name
 
     def __init__(self, uri: str | None = None, wrap_exceptions: bool = False, **options):
         super().__init__(uri, wrap_exceptions=wrap_exceptions, **options)
@@ -41,10 +43,11 @@ class _SqlCounters(Storage):
             f"ELSE {t}.expires END RETURNING hits")
 
     def _param(self, name: str) -> str:
-        raise NotImplementedError
+        return self.PARAMETER.format(name)
 
+    @abstractmethod
     def _connect(self):
-        raise NotImplementedError
+        """A new autocommitting connection to the counters."""
 
     def _db(self):
         """One autocommitting connection per thread and process (never a parent's)."""
@@ -94,7 +97,7 @@ class SharedFileStorage(_SqlCounters):
     """The counters in a SQLite file in instance/: every worker of the host."""
 
     STORAGE_SCHEME = ["sqlite"]
-    TABLE = "counter"
+    TABLE, PARAMETER = "counter", ":{}"
 
     def __init__(self, uri: str | None = None, wrap_exceptions: bool = False, **options):
         self.path = Path((uri or "sqlite://ratelimits.sqlite").split("://", 1)[1])
@@ -103,9 +106,6 @@ class SharedFileStorage(_SqlCounters):
     @property
     def base_exceptions(self):
         return sqlite3.Error
-
-    def _param(self, name: str) -> str:
-        return f":{name}"
 
     def _connect(self) -> sqlite3.Connection:
         make_private(self.path)
@@ -125,7 +125,7 @@ class SharedDatabaseStorage(_SqlCounters):
     FINDER_RATELIMIT_STORAGE_URI may name the database URL itself."""
 
     STORAGE_SCHEME = ["postgresql", "postgresql+psycopg"]
-    TABLE = "rate_limit_counter"
+    TABLE, PARAMETER = "rate_limit_counter", "%({})s"
 
     def __init__(self, uri: str | None = None, wrap_exceptions: bool = False, **options):
         self.dsn = (uri or "").replace("postgresql+psycopg://", "postgresql://", 1)
@@ -136,9 +136,6 @@ class SharedDatabaseStorage(_SqlCounters):
         import psycopg
 
         return psycopg.Error
-
-    def _param(self, name: str) -> str:
-        return f"%({name})s"
 
     def _connect(self):
         import psycopg

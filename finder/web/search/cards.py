@@ -38,8 +38,8 @@ def result_cards(matches: list[Match], highlight: str | None, *, urls: dict[int,
     for number, match in enumerate(matches, 1):
         center = match.center
         listing = (center.id, center.version, center.updated_at)
-        clock = clock_kept.get((*listing, minute)) or clock_kept.recall(
-            (*listing, minute), lambda: clock_parts(listing_state(center, settings, now=now)))  # noqa: B023
+        clock = clock_kept.recall((*listing, minute), lambda: clock_parts(
+            listing_state(center, settings, now=now)))  # noqa: B023 (called at once)
         cards.append(fill((*listing, highlight), {
             "number": number, "url": urls[listing[0]], "distance": km(match.distance_km),
             "beyond": BEYOND if match.outside_radius else "", "referral": referral, **clock},
