@@ -40,6 +40,11 @@ class SearchQuery:
         """The values to put back in the form, as typed."""
         return {f.name: getattr(self, f.name) for f in fields(self)}
 
+    def changed(self) -> dict:
+        """The fields that differ from their defaults: what a link carrying this search needs."""
+        return {name: value for name, value in self.form().items()
+                if value != QUERY_DEFAULTS[name]}
+
 
 QUERY_DEFAULTS = MappingProxyType(SearchQuery().form())  # each field's value when not given
 

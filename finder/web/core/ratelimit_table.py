@@ -32,6 +32,12 @@ def _key_hash(key: str) -> int:
     return int.from_bytes(hashlib.blake2b(key.encode(), digest_size=8).digest(), "little") or 1
 
 
+def _neighbourhood(wanted: int):
+    """The offsets of the PROBES slots a key with this hash may use, its own first."""
+    start = wanted % SLOTS
+    return ((start + i) % SLOTS * _SLOT.size for i in range(PROBES))
+
+
 class CounterFileStorage(Storage):
     """Counters every process on the host shares, in a memory-mapped file (see the module)."""
 
@@ -76,9 +82,7 @@ class CounterFileStorage(Storage):
     def _find(self, table, key: str, now: float) -> int | None:
         """The offset of the key's live slot, or None."""
         wanted = _key_hash(key)
-        start = wanted % SLOTS
-        for i in range(PROBES):
-            offset = (start + i) % SLOTS * _SLOT.size
+        for offset in _neighbourhood(wanted):
             found, ends, _ = _SLOT.unpack_from(table, offset)
             if found == 0:
                 break
@@ -89,10 +93,8 @@ class CounterFileStorage(Storage):
     def incr(self, key: str, expiry: int, amount: int = 1) -> int:
         def count(table) -> int:
             now = time.time()
-            wanted = _key_hash(key)
-            start, reusable, soonest = wanted % SLOTS, None, None
-            for i in range(PROBES):
-                offset = (start + i) % SLOTS * _SLOT.size
+            wanted, reusable, soonest = _key_hash(key), None, None
+            for offset in _neighbourhood(wanted):
                 found, ends, hits = _SLOT.unpack_from(table, offset)
                 if found == wanted and ends > now:
                     _SLOT.pack_into(table, offset, wanted, ends, hits + amount)

@@ -18,7 +18,6 @@ from finder.geocoding import GeocodeInputError
 from finder.referral.assess import CHECKLIST
 from finder.search.holder import holder_for
 from finder.search.maps import map_data
-from finder.search.service import QUERY_DEFAULTS
 from finder.search.snapshot import StaleSnapshot
 from finder.search.trip import trip_to
 from finder.vocabulary import DRUG_CLASSES, DRUG_GROUPS
@@ -63,7 +62,7 @@ def _live_parts(center, url: str) -> dict:
     return vars(template.make_module({
         "facts": listing_state(center, settings()), "trip": trip,
         "map_json": _center_map(center, trip, url),
-        "back_url": url_for("search.results", **_changed(query)) if trip else None,
+        "back_url": url_for("search.results", **query.changed()) if trip else None,
         "referral_url": url_for("referral.form", center=center.id, **_referral_args(query, trip)),
     }))
 
@@ -83,12 +82,6 @@ def _trip_from_search(center):
     except (HTTPException, GeocodeInputError):  # a hand-edited link: show the plain page
         return None, None
     return query, trip_to(center, place) if place else None
-
-
-def _changed(query) -> dict:
-    """The search's parsed fields that differ from the defaults (never raw query keys)."""
-    defaults = QUERY_DEFAULTS
-    return {k: v for k, v in query.form().items() if v != defaults[k]}
 
 
 def _referral_args(query, trip) -> dict:

@@ -6,7 +6,7 @@ from flask import Blueprint, current_app, render_template, request
 from markupsafe import Markup
 
 from finder.search.maps import build_base_map, map_data
-from finder.search.service import QUERY_DEFAULTS, SearchOutcome, run_search
+from finder.search.service import SearchOutcome, run_search
 from finder.search.travel import REMOTENESS_WORDS, worth_showing
 from finder.web.core.context import db_when_needed, geocoder, settings
 from finder.web.core.frames import FramedTemplate
@@ -160,9 +160,8 @@ def _search_url(outcome: SearchOutcome, label: str) -> str:
 def _search_args(outcome: SearchOutcome, label: str) -> dict:
     """The parsed query's fields that differ from the defaults (never raw query-string keys,
     which could name something else), with `label` as the place: what a link carries onward."""
-    defaults = QUERY_DEFAULTS
-    args = {name: value for name, value in outcome.query.form().items()
-            if name not in ("location", "lat", "lon") and value != defaults[name]}
+    args = {name: value for name, value in outcome.query.changed().items()
+            if name not in ("location", "lat", "lon")}
     if outcome.query.lat is not None and outcome.place and outcome.place.kind == "coordinates":
         return {"lat": outcome.query.lat, "lon": outcome.query.lon, **args}
     return {"location": label, **args}
